@@ -199,7 +199,7 @@ export class GroupCoordinator {
   }
 
   /** All committed offsets of a group (OffsetFetch with null topics). */
-  groupOffsets(groupId: string): CommitEntry[] {
+  groupOffsets(groupId: string): ReadonlyArray<CommitEntry> {
     return this.offsets.groupOffsets(groupId);
   }
 
@@ -238,12 +238,14 @@ export class GroupCoordinator {
   }
 
   /**
-   * A topic was deleted. Kafka drops its committed offsets; the OffsetStore contract has no
-   * per-topic delete, so offsets stay until the group is deleted (logged so it is visible).
+   * A topic was deleted: like Kafka, drop its committed offsets in every group (so a topic
+   * re-created under the same name does not resume from stale offsets). Fire-and-forget;
+   * a failure is logged.
    */
   onTopicDeleted(topic: string): void {
-    const groups = this.offsets.groups().filter((g) => this.offsets.groupOffsets(g).some((o) => o.topic === topic));
-    if (groups.length > 0) this.log.info({ topic, groups }, 'topic deleted; its committed offsets are kept');
+    const drop = this.offsets.deleteTopic?.bind(this.offsets);
+    if (drop === undefined) return;
+    drop(topic).catch((err: unknown) => { this.log.error({ err, topic }, 'dropping offsets of a deleted topic failed'); });
   }
 
   /** Current state of a group (tests and diagnostics). */

@@ -5,14 +5,18 @@
  */
 export interface GroupOffsetStore {
   /** Durable when the promise resolves. */
-  commit(group: string, entries: { topic: string; partition: number; offset: bigint; leaderEpoch: number; metadata: string | null }[], nowMs: number): Promise<void>;
+  commit(group: string, entries: ReadonlyArray<StoredOffset>, nowMs: number): Promise<void>;
   fetch(group: string, topic: string, partition: number): { offset: bigint; leaderEpoch: number; metadata: string | null } | undefined;
-  groupOffsets(group: string): { topic: string; partition: number; offset: bigint; leaderEpoch: number; metadata: string | null }[];
+  groupOffsets(group: string): ReadonlyArray<StoredOffset>;
   groups(): string[];
   deleteGroup(group: string): Promise<void>;
   putGroupMetadata(group: string, json: unknown): Promise<void>;
   groupMetadata(group: string): unknown;
+  /** Drops every group's offsets of a deleted topic (optional: fakes may leave it out). */
+  deleteTopic?(topic: string): Promise<void>;
 }
+
+export interface StoredOffset { topic: string; partition: number; offset: bigint; leaderEpoch: number; metadata: string | null }
 
 /** Injectable timers (tests pass a manual one driven by a manual clock). */
 export interface Scheduler {
