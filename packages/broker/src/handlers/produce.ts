@@ -1,0 +1,70 @@
+/**
+ * Produce (key 0), versions 3-7 (record batch v2 only; v9+ flexible). kafkajs and librdkafka
+ * both send v7 (CLIENT_NOTES §3); librdkafka needs min 3 to enable MsgVer2 (§2.3).
+ * - acks 0: appended, no response at all (the clients expect none). acks 1 and -1 are the same
+ *   on one node: answered once PartitionLog.append resolved, i.e. once the batch is durable
+ *   under the fsync policy. Other acks: INVALID_REQUIRED_ACKS (21) for every partition.
+ * - Batches are stored verbatim (no decompression, no per-record work); storage checks the
+ *   CRC (CORRUPT_MESSAGE 2), size (MESSAGE_TOO_LARGE 10) and idempotence (45/47), and answers
+ *   a duplicate idempotent batch with the original base offset and error 0, like Kafka.
+ * - Unknown topic or partition: UNKNOWN_TOPIC_OR_PARTITION (3); Produce does not auto-create
+ *   (Kafka does not either: clients ask Metadata first).
+ * - logAppendTimeMs -1 (CreateTime topics only), logStartOffset v5+.
+ * Differences from Kafka: transactional batches are stored but no transaction state exists
+ * (no transactional producer is supported); no throttling; v8 recordErrors not offered.
+ */
+import type { BrokerContext } from '../server/context.ts';
+import { KafkaError, toKafkaError } from '../server/error-codes.ts';
+import type { ApiHandler, RequestContext } from './handler.ts';
+
+export interface ProduceRequest {
+  transactionalId: string | null;
+  acks: number;
+  timeoutMs: number;
+  topicData: { name: string; partitionData: { index: number; records: Buffer | null }[] }[];
+}
+
+interface PartitionProduceResponse {
+  index: number; errorCode: number; baseOffset: bigint; logAppendTimeMs: bigint; logStartOffset: bigint;
+}
+export interface ProduceResponse {
+  responses: { name: string; partitionResponses: PartitionProduceResponse[] }[];
+  throttleTimeMs: number;
+}
+
+const failed = (index: number, errorCode: number): PartitionProduceResponse =>
+  ({ index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n });
+
+async function appendOne(broker: BrokerContext, topic: string, index: number, records: Buffer | null, nowMs: number): Promise<PartitionProduceResponse> {
+  const log = broker.logs.partition(topic, index);
+  if (log == null) return failed(index, KafkaError.UNKNOWN_TOPIC_OR_PARTITION);
+  if (records === null || records.length === 0) return failed(index, KafkaError.CORRUPT_MESSAGE);
+  try {
+    const r = await log.append(records, nowMs);
+    if (!r.duplicate) broker.notifyData(topic, index);
+    return { index, errorCode: 0, baseOffset: r.baseOffset, logAppendTimeMs: -1n, logStartOffset: r.logStartOffset };
+  } catch (err) {
+    const mapped = toKafkaError(err);
+    const level = mapped.errorCode === KafkaError.UNKNOWN_SERVER_ERROR ? 'error' : 'debug';
+    broker.log[level]({ topic, partition: index, errorCode: mapped.errorCode, err }, 'produce rejected');
+    return { ...failed(index, mapped.errorCode), logStartOffset: log.logStartOffset };
+  }
+}
+
+export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
+  apiKey: 0,
+  minVersion: 3,
+  maxVersion: 7,
+  async handle(broker, request, ctx: RequestContext) {
+    const acksOk = request.acks === 0 || request.acks === 1 || request.acks === -1;
+    // Partitions are independent logs: append them concurrently (each log orders its own appends).
+    const responses = await Promise.all(request.topicData.map(async (t) => ({
+      name: t.name,
+      partitionResponses: await Promise.all(t.partitionData.map((p) => acksOk
+        ? appendOne(broker, t.name, p.index, p.records, ctx.nowMs)
+        : Promise.resolve(failed(p.index, KafkaError.INVALID_REQUIRED_ACKS)))),
+    })));
+    if (request.acks === 0) return null;
+    return { responses, throttleTimeMs: 0 };
+  },
+};

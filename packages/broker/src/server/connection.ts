@@ -1,0 +1,138 @@
+/**
+ * One client TCP connection. Requests are handled strictly one at a time, in arrival order,
+ * and responses are written in that order (Kafka's SocketServer mutes a channel while one of
+ * its requests is in flight; kafkajs pipelines and matches by correlation id, CLIENT_NOTES §1.1).
+ * Any request may come first (no ApiVersions handshake is required).
+ *
+ * A bad frame closes this connection only, after one log line; the broker keeps serving others.
+ */
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { BrokerContext } from './context.ts';
+import { FrameReader } from './frame-reader.ts';
+import type { RequestRouter } from './request-router.ts';
+
+/** Pause reading once this many request bytes wait behind the one in flight (4 x 16 MiB-ish). */
+const PAUSE_ABOVE_BYTES = 64 * 1024 * 1024;
+
+export class Connection {
+  readonly id: number;
+  private readonly socket: Socket;
+  private readonly reader: FrameReader;
+  private readonly queue: Buffer[] = [];
+  private queuedBytes = 0;
+  private running = false;
+  private closed = false;
+  private readonly abort = new AbortController();
+  private readonly log: Logger;
+  private idleWaiters: (() => void)[] = [];
+  private corked = false;
+
+  constructor(
+    id: number,
+    socket: Socket,
+    private readonly router: RequestRouter,
+    private readonly broker: BrokerContext,
+    brokerSignal: AbortSignal,
+    maxFrameBytes: number,
+    private readonly onClosed: (c: Connection) => void,
+  ) {
+    this.id = id;
+    this.socket = socket;
+    this.reader = new FrameReader(maxFrameBytes);
+    this.log = broker.log.child({ connectionId: id, remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}` });
+    const onBrokerAbort = (): void => this.abort.abort();
+    if (brokerSignal.aborted) this.abort.abort();
+    else brokerSignal.addEventListener('abort', onBrokerAbort, { once: true });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.log.debug({ err }, 'socket error'));
+    socket.on('close', () => {
+      brokerSignal.removeEventListener('abort', onBrokerAbort);
+      this.markClosed();
+    });
+  }
+
+  /** Resolves when no request of this connection is being handled. */
+  idle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Close now: pending requests are dropped, the in-flight one is told via its AbortSignal. */
+  destroy(): void {
+    this.socket.destroy();
+    this.markClosed();
+  }
+
+  private markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    this.abort.abort();
+    this.onClosed(this);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.reader.push(chunk);
+    for (;;) {
+      const r = this.reader.next();
+      if (r === undefined) break;
+      if (r.kind === 'bad-size') {
+        this.closeWithReason('bad frame size', { size: r.size });
+        return;
+      }
+      this.queue.push(r.frame);
+      this.queuedBytes += r.frame.length;
+    }
+    if (this.queuedBytes + this.reader.pendingBytes > PAUSE_ABOVE_BYTES) this.socket.pause();
+    if (!this.running && this.queue.length > 0) void this.pump();
+  }
+
+  private closeWithReason(reason: string, fields: Record<string, unknown>): void {
+    this.log.warn(fields, `closing connection: ${reason}`);
+    this.destroy();
+  }
+
+  private async pump(): Promise<void> {
+    this.running = true;
+    try {
+      while (!this.closed && this.queue.length > 0) {
+        const frame = this.queue.shift()!;
+        this.queuedBytes -= frame.length;
+        if (this.socket.isPaused() && this.queuedBytes < PAUSE_ABOVE_BYTES / 2) this.socket.resume();
+        const outcome = await this.router.route(this.broker, frame, {
+          connectionId: this.id, remoteAddress: this.socket.remoteAddress ?? '127.0.0.1', signal: this.abort.signal,
+        });
+        if (this.closed) break;
+        if (outcome.kind === 'response') this.write(outcome.frame);
+        else if (outcome.kind === 'close') {
+          const { reason, kind: _kind, ...fields } = outcome;
+          this.closeWithReason(reason, fields);
+        }
+      }
+    } catch (err) {
+      this.closeWithReason('internal error', { err });
+    } finally {
+      this.running = false;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  /** Responses produced in the same event-loop turn go out in one writev (cork until setImmediate). */
+  private write(frame: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      setImmediate(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(frame);
+  }
+}
