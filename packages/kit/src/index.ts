@@ -1,1 +1,33 @@
-export {};
+// @warmcast/kit: the one package every service uses (typed topics, serdes, consumer loop with
+// dead letters, config, logging, breakers, lifecycle, metrics, HTTP probes).
+export * from './generated/types.ts';
+export { Topics, catalogue } from './generated/catalogue.ts';
+export type { TopicId, TopicName, TopicValues, TopicInputs } from './generated/catalogue.ts';
+export { topicSpec, isCataloguedTopic } from './topics.ts';
+export { loadCatalogue, isWellFormedTopicName } from './core/catalogue.ts';
+export type { LoadedTopic, TopicSpec, CatalogueResult, CleanupPolicy } from './core/catalogue.ts';
+export { decide, backoffMs, DEFAULT_RETRY } from './core/decision.ts';
+export type { AttemptOutcome, Decision, RetryPolicy } from './core/decision.ts';
+export { toDeadLetter, flattenHeaders } from './core/dead-letter.ts';
+export type { RawMessage } from './core/dead-letter.ts';
+export { ERROR_CODES, WarmcastError, isWarmcastError, isRetriable, isProgrammerError } from './errors.ts';
+export type { ErrorCode } from './errors.ts';
+export { parseConfig, DEFAULT_CONFIG, ENV_KEYS, LOG_LEVELS } from './config.ts';
+export type { KitConfig, LogLevel } from './config.ts';
+export { createLogger } from './logger.ts';
+export type { Logger } from './logger.ts';
+export { createBreaker } from './breaker.ts';
+export type { Breaker, BreakerOptions } from './breaker.ts';
+export { Lifecycle, START_ORDER } from './lifecycle.ts';
+export type { Component, Stage } from './lifecycle.ts';
+export { createMetrics } from './metrics.ts';
+export type { KitMetrics } from './metrics.ts';
+export { HttpServer, runChecks } from './http/server.ts';
+export type { ReadinessCheck, ReadinessReport } from './http/server.ts';
+export { createRegistryClient, registerSchemas, registryError } from './serde/registry.ts';
+export { ValueCodec } from './serde/value-codec.ts';
+export type { DecodeResult } from './serde/value-codec.ts';
+export { TypedProducer } from './producer.ts';
+export type { OutgoingMessage } from './producer.ts';
+export { ConsumerLoop, classifyHandlerError } from './consumer/loop.ts';
+export type { Handler, HandlerContext, IncomingMessage, ConsumerLoopOptions } from './consumer/loop.ts';

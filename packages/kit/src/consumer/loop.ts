@@ -1,0 +1,168 @@
+// The consumer loop (shell). Per message: decode -> handle -> decide (core/decision.ts) ->
+// ack / retry / dead-letter, then commit that message's offset. The offset is committed
+// only after the handler resolved (its output is durable) or the dead letter was acked, so
+// a crash re-delivers the message (at-least-once) and never skips one. A poison message is
+// dead-lettered and the partition moves on.
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { TopicName, TopicValues } from '../generated/catalogue.ts';
+import { Topics } from '../generated/catalogue.ts';
+import { decide, DEFAULT_RETRY } from '../core/decision.ts';
+import type { AttemptOutcome, Decision, RetryPolicy } from '../core/decision.ts';
+import { toDeadLetter } from '../core/dead-letter.ts';
+import type { RawMessage } from '../core/dead-letter.ts';
+import { isWarmcastError, isProgrammerError, isRetriable, errorMessage } from '../errors.ts';
+import type { KitMetrics } from '../metrics.ts';
+import type { TypedProducer } from '../producer.ts';
+
+export interface HandlerContext {
+  readonly log: Logger;
+  readonly attempt: number;
+  readonly raw: RawMessage;
+}
+
+export interface IncomingMessage<N extends TopicName> {
+  readonly topic: N;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: TopicValues[N];
+  readonly headers: KafkaMessage['headers'];
+  readonly timestamp: string;
+}
+
+export type Handler<N extends TopicName> = (msg: IncomingMessage<N>, ctx: HandlerContext) => Promise<void>;
+
+export interface ConsumerLoopOptions<N extends TopicName> {
+  readonly consumer: Consumer;
+  readonly topic: N;
+  readonly producer: TypedProducer;
+  readonly handler: Handler<N>;
+  readonly log: Logger;
+  /** Written into dead letters as the service that gave up. */
+  readonly service: string;
+  readonly metrics?: KitMetrics;
+  readonly policy?: RetryPolicy;
+  readonly fromBeginning?: boolean;
+  /** Injected so tests do not sleep and time stays an argument. */
+  readonly clock?: { now(): number; sleep(ms: number): Promise<void>; random(): number };
+  /** Test seam: runs after the handler's work is durable and before the commit. */
+  readonly beforeCommit?: (partition: number, offset: string) => Promise<void>;
+}
+
+const realClock = {
+  now: (): number => Date.now(),
+  sleep: (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms)),
+  random: (): number => Math.random(),
+};
+
+export function classifyHandlerError(err: unknown): AttemptOutcome {
+  if (isWarmcastError(err)) return { kind: 'failed', code: err.code, retriable: err.retriable, text: err.message };
+  if (isProgrammerError(err)) return { kind: 'failed', code: 'HANDLER_FAILED', retriable: false, text: `${(err as Error).name}: ${errorMessage(err)}` };
+  return isRetriable(err)
+    ? { kind: 'failed', code: 'HANDLER_TRANSIENT', retriable: true, text: errorMessage(err) }
+    : { kind: 'failed', code: 'HANDLER_FAILED', retriable: false, text: errorMessage(err) };
+}
+
+export class ConsumerLoop<N extends TopicName> {
+  private readonly o: ConsumerLoopOptions<N>;
+  private readonly policy: RetryPolicy;
+  private readonly clock: NonNullable<ConsumerLoopOptions<N>['clock']>;
+  private running = false;
+
+  constructor(options: ConsumerLoopOptions<N>) {
+    this.o = options;
+    this.policy = options.policy ?? DEFAULT_RETRY;
+    this.clock = options.clock ?? realClock;
+  }
+
+  async start(): Promise<void> {
+    const { consumer, topic } = this.o;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: this.o.fromBeginning ?? true });
+    this.running = true;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  /** Stops fetching; an in-flight message finishes (or stops between retries) and is committed only if done. */
+  async close(): Promise<void> {
+    this.running = false;
+    await this.o.consumer.disconnect();
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const log = this.o.log.child({ topic: batch.topic, partition: batch.partition });
+    const codec = this.o.producer.codec(this.o.topic);
+    for (const m of batch.messages) {
+      if (!this.running || !isRunning() || isStale()) return;
+      const raw: RawMessage = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ?? null, value: m.value ?? null, headers: m.headers ?? {} };
+      const msgLog = log.child({ offset: m.offset });
+      const done = await this.process(raw, m, codec, msgLog);
+      if (!done) return; // stopped mid-retry: leave the offset uncommitted, it will be re-delivered
+      await this.o.beforeCommit?.(batch.partition, m.offset);
+      resolveOffset(m.offset);
+      await this.o.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(m.offset) + 1n).toString() }]);
+      this.o.metrics?.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(m.offset) - 1n)));
+      await heartbeat();
+    }
+  }
+
+  /** Returns true when the message is finished (acked or dead-lettered), false when the loop stopped first. */
+  private async process(raw: RawMessage, m: KafkaMessage, codec: ReturnType<TypedProducer['codec']>, log: Logger): Promise<boolean> {
+    const topic = this.o.topic;
+    for (let attempt = 1; ; attempt++) {
+      let outcome: AttemptOutcome;
+      const decoded = await codec.decode(raw.value);
+      if (!decoded.ok) {
+        outcome = decoded.retriable
+          ? { kind: 'failed', code: 'REGISTRY_UNAVAILABLE', retriable: true, text: decoded.text }
+          : { kind: 'undecodable', code: decoded.code, text: decoded.text };
+      } else {
+        const endTimer = this.o.metrics?.handlerSeconds.startTimer({ topic });
+        try {
+          await this.o.handler({ topic, partition: raw.partition, offset: raw.offset, key: raw.key === null ? null : raw.key.toString('utf8'), value: decoded.value as TopicValues[N], headers: m.headers, timestamp: m.timestamp }, { log, attempt, raw });
+          outcome = { kind: 'ok' };
+        } catch (err) {
+          outcome = classifyHandlerError(err);
+          log.warn({ err, attempt }, 'handler failed');
+        } finally {
+          endTimer?.();
+        }
+      }
+      const decision: Decision = decide(outcome, attempt, this.policy, this.clock.random());
+      if (decision.kind === 'ack') { this.o.metrics?.consumed.inc({ topic }); return true; }
+      if (decision.kind === 'retry') {
+        this.o.metrics?.retries.inc({ topic });
+        log.info({ attempt, delayMs: decision.delayMs }, 'retrying');
+        await this.clock.sleep(decision.delayMs);
+        if (!this.running) return false;
+        continue;
+      }
+      return this.deadLetter(raw, decision, log);
+    }
+  }
+
+  private async deadLetter(raw: RawMessage, d: Extract<Decision, { kind: 'deadletter' }>, log: Logger): Promise<boolean> {
+    const record = toDeadLetter(raw, { code: d.code, text: d.text, attempts: d.attempts }, this.o.service, this.clock.now());
+    // The offset is committed only once the dead letter is acked: retry the send (it is the
+    // broker, not the message, that fails) until it works or the loop stops.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.o.producer.send(Topics.opsDeadletter, [{ key: raw.topic, value: record }]);
+        this.o.metrics?.deadLettered.inc({ topic: raw.topic, reason: d.code });
+        log.warn({ reasonCode: d.code, attempts: d.attempts }, 'dead-lettered');
+        return true;
+      } catch (err) {
+        log.error({ err, attempt }, 'dead-letter send failed; offset not committed');
+        if (!this.running) return false;
+        await this.clock.sleep(Math.min(this.policy.maxMs, this.policy.baseMs * 2 ** Math.min(attempt, 16)));
+        if (!this.running) return false;
+      }
+    }
+  }
+}
