@@ -5,7 +5,9 @@ import type { NeuralConfig } from './config.ts';
 import { NeuralModelError } from './errors.ts';
 import { encodeWindow, FEATURES_PER_STEP, STATIC_FEATURES } from './features.ts';
 import { hurdleQuantile } from './hurdle.ts';
-import { batchLoss, buildNetwork, logQuantiles } from './network.ts';
+import { extractWeights, forward } from './inference.ts';
+import type { ForwardWeights } from './inference.ts';
+import { batchLoss, buildNetwork } from './network.ts';
 import { prng, sampleBatch, windowEnds } from './sampler.ts';
 import type { NeuralForecast, NeuralInput, NeuralTrainingOptions } from './types.ts';
 
@@ -14,7 +16,7 @@ import type { NeuralForecast, NeuralInput, NeuralTrainingOptions } from './types
  * See README.md in this folder for architecture, loss and measured figures.
  */
 export class GlobalNeuralModel {
-  private network: tf.LayersModel | null = null;
+  private weights: ForwardWeights | null = null;
   private disposed = false;
 
   private constructor(private readonly cfg: NeuralConfig, readonly backend: string) {}
@@ -44,8 +46,7 @@ export class GlobalNeuralModel {
     const chosen = shuffle(usable.map((_, i) => i), rand).slice(0, Math.min(usable.length, cfg.maxSeries));
     const train = chosen.map((i) => usable[i] as ArrayLike<number>);
 
-    this.network?.dispose();
-    this.network = buildNetwork(cfg);
+    const net = buildNetwork(cfg);
     const optimizer = tf.train.adam(cfg.learningRate);
     const steps = cfg.windowMinutes / PATCH;
     const perEpoch = Math.max(cfg.minWindowsPerEpoch, cfg.windowsPerSeries * train.length);
@@ -57,28 +58,32 @@ export class GlobalNeuralModel {
         let sum = 0;
         for (let k = 0; k < batches; k++) {
           const batch = sampleBatch(train, order, k * cfg.batchSize, cfg.batchSize, cfg.windowMinutes, startMinuteOfDay, rand);
-          const net = this.network;
           const loss = optimizer.minimize(() => batchLoss(net, batch, steps), true) as tf.Scalar;
           sum += (await loss.data())[0] as number;
           loss.dispose();
         }
         finalLoss = sum / batches;
       }
+      // The tensors are freed right away: predict() runs on a plain-array copy (inference.ts).
+      this.weights = extractWeights(net, steps);
     } finally {
       optimizer.dispose();
+      net.dispose();
     }
     return { seconds: (performance.now() - t0) / 1000, finalLoss, backend: this.backend };
   }
 
   /**
    * Batched forecast. For each input: P(count > 0) for the next `horizon` minutes and the
-   * count at t+1 at each level in `quantiles` (hurdle.ts). One network call for the batch.
+   * count at t+1 at each level in `quantiles` (hurdle.ts). One forward pass for the batch, in
+   * plain JavaScript (inference.ts), so it is async only to keep the contract open for a
+   * backend-side implementation.
    * pre: 1 <= horizon <= 30 (MAX_HORIZON); every level in (0, 1).
    */
   async predict(inputs: ReadonlyArray<NeuralInput>, horizon: number, quantiles: number[]): Promise<NeuralForecast[]> {
     this.assertLive();
-    const net = this.network;
-    if (net === null) throw new NeuralModelError('NOT_FITTED', 'predict: call fit() first');
+    const weights = this.weights;
+    if (weights === null) throw new NeuralModelError('NOT_FITTED', 'predict: call fit() first');
     if (!Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON) throw new RangeError(`horizon=${horizon}: must be an integer in [1, ${MAX_HORIZON}]`);
     for (const q of quantiles) if (!(q > 0 && q < 1)) throw new RangeError(`quantile level ${q}: must be in (0, 1)`);
     const n = inputs.length;
@@ -88,12 +93,7 @@ export class GlobalNeuralModel {
     const seq = new Float32Array(n * steps * FEATURES_PER_STEP);
     const stat = new Float32Array(n * STATIC_FEATURES);
     inputs.forEach((inp, j) => encodeWindow(inp.recent, inp.recent.length, W, inp.minuteOfDay, seq, j * steps * FEATURES_PER_STEP, stat, j * STATIC_FEATURES));
-    const out = tf.tidy(() => {
-      const raw = net.predict([tf.tensor3d(seq, [n, steps, FEATURES_PER_STEP]), tf.tensor2d(stat, [n, STATIC_FEATURES])]) as tf.Tensor2D;
-      return tf.concat([tf.sigmoid(raw.slice([0, 0], [-1, MAX_HORIZON])), logQuantiles(raw)], 1);
-    });
-    const flat = await out.data();
-    out.dispose();
+    const flat = forward(weights, seq, stat, n);
     const width = MAX_HORIZON + QUANTILE_GRID.length;
     const result: NeuralForecast[] = [];
     for (let j = 0; j < n; j++) {
@@ -106,10 +106,9 @@ export class GlobalNeuralModel {
     return result;
   }
 
-  /** Frees the weights. The model is unusable afterwards (DISPOSED). */
+  /** Drops the weights (no tfjs tensors outlive fit()). The model is unusable afterwards (DISPOSED). */
   dispose(): void {
-    this.network?.dispose();
-    this.network = null;
+    this.weights = null;
     this.disposed = true;
   }
 
