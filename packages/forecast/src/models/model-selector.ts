@@ -1,0 +1,79 @@
+// Automatic per-function model choice by rolling back-test loss. Before each minute is
+// observed, every candidate's P(any) for that minute is scored with the log loss, kept as an
+// exponentially weighted mean (half-life 120 minutes: alpha = 1 - 2^(-1/120) = 0.0058); the
+// candidate with the lowest loss answers. Sizes (request and instance counts) come from one
+// shared empirical SizeDistribution (a hurdle model: P(any) x size | any).
+import type { DemandModel, MinuteObservation, OccurrenceModel, PredictiveDistribution } from '../model.ts';
+import { IdleHazardModel } from './idle-hazard.ts';
+import { LongIdleModel } from './long-idle.ts';
+import { PeriodicModel } from './periodic.ts';
+import { SeasonalRateModel } from './seasonal-rate.ts';
+import { SizeDistribution } from './size-distribution.ts';
+
+const LOSS_ALPHA = 1 - 2 ** (-1 / 120);
+const EPS = 1e-4;
+
+export interface SelectorOptions {
+  /** P(any) before any history (ComplexityRegression.predictPAny for a new user) */
+  readonly prior: number;
+  /** minute of day of absolute minute 0 */
+  readonly startMinuteOfDay: number;
+  /** extra candidates (e.g. the neural model's adapter) */
+  readonly extra?: readonly OccurrenceModel[];
+}
+
+export class ModelSelector implements DemandModel {
+  readonly name = 'auto';
+  readonly candidates: readonly OccurrenceModel[];
+  private readonly loss: Float64Array;
+  private best = 0;
+  private last = -1;
+  readonly sizes = new SizeDistribution();
+
+  constructor(opts: SelectorOptions) {
+    this.candidates = [
+      new IdleHazardModel(opts.prior),
+      new PeriodicModel(opts.prior),
+      new SeasonalRateModel(opts.prior, opts.startMinuteOfDay),
+      new LongIdleModel(opts.prior),
+      ...(opts.extra ?? []),
+    ];
+    this.loss = new Float64Array(this.candidates.length);
+  }
+
+  get chosen(): OccurrenceModel {
+    return this.candidates[this.best] as OccurrenceModel;
+  }
+
+  observe(o: MinuteObservation): void {
+    const y = o.count > 0;
+    let best = 0;
+    for (let i = 0; i < this.candidates.length; i++) {
+      const m = this.candidates[i] as OccurrenceModel;
+      const p = Math.min(1 - EPS, Math.max(EPS, m.pAny(o.minute)));
+      const l = -Math.log(y ? p : 1 - p);
+      const v = (this.loss[i] ?? 0) + LOSS_ALPHA * (l - (this.loss[i] ?? 0));
+      this.loss[i] = v;
+      if (v < (this.loss[best] ?? 0)) best = i;
+    }
+    this.best = best;
+    for (const m of this.candidates) m.observe(o);
+    this.sizes.add(o.count, o.instances);
+    this.last = o.minute;
+  }
+
+  pAny(minute: number): number {
+    return this.chosen.pAny(minute);
+  }
+
+  predict(horizons: readonly number[], levels: readonly number[]): PredictiveDistribution {
+    const pAny = horizons.map((h) => this.pAny(this.last + h));
+    return {
+      horizons,
+      levels,
+      pAny,
+      requestQuantiles: pAny.map((p) => levels.map((q) => this.sizes.quantile(q, p, 'count'))),
+      instanceQuantiles: pAny.map((p) => levels.map((q) => this.sizes.quantile(q, p, 'instances'))),
+    };
+  }
+}
