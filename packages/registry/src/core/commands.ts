@@ -18,6 +18,30 @@ const subjectNotFound = <T>(subject: string): Result<T> =>
   fail(ErrorCodes.SUBJECT_NOT_FOUND, `Subject '${subject}' not found.`);
 
 /**
+ * 42206 when a registered schema still references subject/version: deleting it would leave
+ * that schema unparseable. Soft deletes only count live referrers (a soft-deleted referrer
+ * can still be read with ?deleted=true, so it also blocks the permanent delete).
+ */
+function referenceBlock(state: RegistryState, subject: string, versions: readonly number[], permanent: boolean): Result<null> {
+  const referrers = new Set<number>();
+  for (const s of state.schemas.values()) {
+    if (s.references.some((r) => r.subject === subject && versions.includes(r.version))) referrers.add(s.id);
+  }
+  if (referrers.size === 0) return ok(null);
+  for (const [other, vs] of state.subjects) {
+    for (const v of vs) {
+      if (referrers.has(v.id) && (permanent || !v.deleted)) {
+        return fail(
+          ErrorCodes.REFERENCE_EXISTS,
+          `One or more references exist to the schema {subject=${subject}, versions=${versions.join(',')}}: version ${v.version} of subject '${other}' (id ${v.id}) uses it`,
+        );
+      }
+    }
+  }
+  return ok(null);
+}
+
+/**
  * POST /subjects/{subject}/versions.
  * Same schema already live in the subject -> its id and version, no events. Otherwise the
  * candidate must pass the subject's compatibility level against the live versions (else
@@ -27,7 +51,7 @@ const subjectNotFound = <T>(subject: string): Result<T> =>
  */
 export function decideRegister(state: RegistryState, subject: string, body: unknown, normalize: boolean, now: number): Result<Decision> {
   if (subject === '' || [...subject].some((ch) => ch.charCodeAt(0) < 0x20)) {
-    return fail(ErrorCodes.INVALID_SCHEMA, `Invalid subject ${JSON.stringify(subject)}`);
+    return fail(ErrorCodes.INVALID_SUBJECT, `Invalid subject ${JSON.stringify(subject)}: empty or has control characters`);
   }
   const c = prepareCandidate(state, body, normalize);
   if (!c.ok) return c;
@@ -75,6 +99,8 @@ export function decideDeleteSubject(state: RegistryState, subject: string, perma
     if (live.length === 0) {
       return fail(ErrorCodes.SUBJECT_SOFT_DELETED, `Subject '${subject}' was soft deleted.Set permanent=true to delete permanently`);
     }
+    const blocked = referenceBlock(state, subject, live.map((v) => v.version), false);
+    if (!blocked.ok) return blocked;
     return ok({
       reply: live.map((v) => v.version),
       events: live.map((v) => ({ type: 'version-soft-deleted', subject, version: v.version, at: now }) as const),
@@ -83,6 +109,8 @@ export function decideDeleteSubject(state: RegistryState, subject: string, perma
   if (live.length > 0) {
     return fail(ErrorCodes.SUBJECT_NOT_SOFT_DELETED, `Subject '${subject}' was not deleted first before being permanently deleted`);
   }
+  const blocked = referenceBlock(state, subject, all.map((v) => v.version), true);
+  if (!blocked.ok) return blocked;
   const events: RegistryEvent[] = all.map((v) => ({ type: 'version-hard-deleted', subject, version: v.version, at: now }) as const);
   if (state.subjectCompatibility.has(subject)) events.push({ type: 'compatibility-cleared', subject, at: now });
   return ok({ reply: all.map((v) => v.version), events });
@@ -100,16 +128,16 @@ export function decideDeleteVersion(state: RegistryState, subject: string, rawVe
   const pool = permanent ? all : all.filter((v) => !v.deleted);
   const target = spec.value.kind === 'latest' ? pool[pool.length - 1] : all.find((v) => v.version === (spec.value as { version: number }).version);
   if (!target) return fail(ErrorCodes.VERSION_NOT_FOUND, `Version ${rawVersion} not found.`);
-  if (!permanent) {
-    if (target.deleted) {
-      return fail(ErrorCodes.VERSION_SOFT_DELETED, `Version ${target.version} of subject '${subject}' was soft deleted.Set permanent=true to delete permanently`);
-    }
-    return ok({ reply: target.version, events: [{ type: 'version-soft-deleted', subject, version: target.version, at: now }] });
+  if (!permanent && target.deleted) {
+    return fail(ErrorCodes.VERSION_SOFT_DELETED, `Version ${target.version} of subject '${subject}' was soft deleted.Set permanent=true to delete permanently`);
   }
-  if (!target.deleted) {
+  if (permanent && !target.deleted) {
     return fail(ErrorCodes.VERSION_NOT_SOFT_DELETED, `Version ${target.version} of subject '${subject}' was not deleted first before being permanently deleted`);
   }
-  return ok({ reply: target.version, events: [{ type: 'version-hard-deleted', subject, version: target.version, at: now }] });
+  const blocked = referenceBlock(state, subject, [target.version], permanent);
+  if (!blocked.ok) return blocked;
+  const type = permanent ? ('version-hard-deleted' as const) : ('version-soft-deleted' as const);
+  return ok({ reply: target.version, events: [{ type, subject, version: target.version, at: now }] });
 }
 
 /** PUT /config[/{subject}] with `{"compatibility": LEVEL}`; echoes `{"compatibility": LEVEL}`. */

@@ -42,6 +42,9 @@ export const routes: readonly Route[] = [
   r('GET', '/schemas/types', () => ok(['AVRO'])),
   r('GET', '/mode', () => ok({ mode: 'READWRITE' })),
   r('GET', '/mode/:', () => ok({ mode: 'READWRITE' })),
+  r('GET', '/contexts', () => ok(['.'])),
+  // GUIDs are a newer SR feature (magic byte 0x01); this registry never hands them out.
+  r('GET', '/schemas/guids/:', (_s, i) => fail(ErrorCodes.SCHEMA_NOT_FOUND, `Schema ${p(i, 0)} not found (schema GUIDs are not supported)`)),
 
   r('GET', '/schemas/ids/:', (s, i) => {
     const id = schemaId(p(i, 0));

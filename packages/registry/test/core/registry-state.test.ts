@@ -98,6 +98,21 @@ describe('registration and identity', () => {
     expect(getVersion(s, 'user', 'latest', false)).toMatchObject({ ok: true, value: { references: main.references } });
     expect(code(decideRegister(s, 'user2', { ...main, references: [{ name: 'x.Address', subject: 'addr', version: 9 }] }, false, NOW))).toBe(42201);
     expect(code(decideRegister(s, 'user3', { schema: main.schema }, false, NOW))).toBe(42201);
+    // a referenced version cannot go while a live schema uses it (42206); once the
+    // referrer is soft-deleted it can be soft-deleted, and hard-deleted after the referrer is gone
+    expect(code(decideDeleteVersion(s, 'addr', '1', false, NOW))).toBe(42206);
+    expect(code(decideDeleteSubject(s, 'addr', false, NOW))).toBe(42206);
+    run(s, decideDeleteSubject(s, 'user', false, NOW));
+    run(s, decideDeleteVersion(s, 'addr', '1', false, NOW));
+    expect(code(decideDeleteVersion(s, 'addr', '1', true, NOW))).toBe(42206);
+    run(s, decideDeleteSubject(s, 'user', true, NOW));
+    expect(run(s, decideDeleteVersion(s, 'addr', '1', true, NOW))).toBe(1);
+  });
+
+  it('an empty subject or one with control characters is 42208', () => {
+    const s = emptyState();
+    expect(code(decideRegister(s, '', V1, false, NOW))).toBe(42208);
+    expect(code(decideRegister(s, 'a\nb', V1, false, NOW))).toBe(42208);
   });
 });
 
