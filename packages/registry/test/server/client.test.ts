@@ -131,3 +131,15 @@ describe('raw HTTP details', () => {
     expect((await call('POST', '/subjects/raw-value/versions', { schemaType: 'PROTOBUF', schema: 'x' })).status).toBe(422);
   });
 });
+
+describe('concurrency', () => {
+  it('20 concurrent registrations of different schemas get 20 distinct, consecutive ids', async () => {
+    // one client per call: a single client serialises its own register calls behind a mutex
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, (_, k) => newClient().register(`conc-${k}-value`, { schemaType: 'AVRO', schema: record(`c.R${k}`, [{ name: 'f', type: 'int' }]) })),
+    );
+    const sorted = [...ids].sort((a, b) => a - b);
+    expect(new Set(ids).size).toBe(20);
+    expect((sorted[19] ?? 0) - (sorted[0] ?? 0)).toBe(19);
+  });
+});
