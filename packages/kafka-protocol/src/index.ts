@@ -80,3 +80,11 @@ export function encodeRequest(header: RequestHeader, body: object): Buffer {
 export function decodeResponse(apiKey: number, version: number, frame: Buffer): { correlationId: number; body: unknown } {
   return decodeResponseFrame(apiKey, version, frame);
 }
+
+export {
+  BATCH_HEADER_SIZE, BATCH_LENGTH_PREFIX, Compression, TIMESTAMP_TYPE_LOG_APPEND, TRANSACTIONAL_FLAG, CONTROL_FLAG,
+  readBatchHeader, batchSize, forEachBatch, splitBatches, verifyBatchCrc, setBaseOffset, setPartitionLeaderEpoch,
+  encodeRecordBatch, decodeRecordBatch,
+} from './record-batch.ts';
+export type { RecordBatchHeader, BatchWalk, RecordHeader, RecordInput, EncodeBatchOptions, DecodedRecord, Decompressors } from './record-batch.ts';
+export { gzip, gunzip, defaultDecompressors } from './gzip.ts';

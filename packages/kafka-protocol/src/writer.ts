@@ -63,6 +63,9 @@ export class Writer {
     this.pos += v.length;
   }
 
+  /** Forget everything written (keeps the buffer for reuse). */
+  reset(): void { this.pos = 0; this.segStart = 0; this.flushed = 0; this.chunks = null; }
+
   /** Bytes written so far. */
   get length(): number { return this.flushed + this.pos - this.segStart; }
 
