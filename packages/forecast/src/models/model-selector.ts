@@ -62,6 +62,11 @@ export class ModelSelector implements DemandModel {
     this.last = o.minute;
   }
 
+  /** share of observed minutes with requests (the hazard model's shrunk base rate) */
+  activeShare(): number {
+    return (this.candidates[0] as IdleHazardModel).baseRate();
+  }
+
   pAny(minute: number): number {
     return this.chosen.pAny(minute);
   }

@@ -43,7 +43,9 @@ export function runModelPolicy(trace: Trace, r: readonly Int32Array[], opts: Pol
   for (let t = 0; t < trace.minutes; t++) {
     for (let f = 0; f < F; f++) {
       const m = models[f] as ModelSelector;
-      (w[f] as Int32Array)[t] = instancesToWarm(m.pAny(t), m.sizes, theta[f] ?? 1);
+      // the rarity factor follows the base rate, refreshed every 30 minutes (it moves slowly)
+      const th = t % 30 === 0 || t < 2 ? (theta[f] = warmThreshold(opts.risk, trace.functions[f]?.memoryMb ?? 150, m.activeShare())) : (theta[f] ?? 1);
+      (w[f] as Int32Array)[t] = instancesToWarm(m.pAny(t), m.sizes, th);
     }
     for (let f = 0; f < F; f++) {
       (models[f] as ModelSelector).observe({ minute: t, count: trace.counts[f]?.[t] ?? 0, instances: r[f]?.[t] ?? 0 });
