@@ -58,40 +58,46 @@ export function stampBatch(buf: Buffer, at: number, baseOffset: bigint): void {
   buf.writeInt32BE(0, at + 12);
 }
 
-// CRC-32C (Castagnoli), reflected polynomial 0x82F63B78, slicing-by-8 tables (8 KiB):
-// ~8x fewer table steps than byte-at-a-time, which matters because every produced byte
-// and the active segment's bytes on recovery pass through here.
-const TABLES: Uint32Array[] = (() => {
-  const t: Uint32Array[] = [];
-  for (let k = 0; k < 8; k++) t.push(new Uint32Array(256));
-  const t0 = t[0]!;
-  for (let i = 0; i < 256; i++) {
-    let c = i;
-    for (let j = 0; j < 8; j++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-    t0[i] = c >>> 0;
+// CRC-32C (Castagnoli), reflected polynomial 0x82F63B78, slicing-by-8: one flat 8 KiB table,
+// 8 bytes per step read as two aligned native uint32 words. Every produced byte and the active
+// segment on recovery pass through here; measured ~2x the byte-indexed slicing-by-8
+// (318 vs 138 MB/s on this VM under load), ~10x the byte-at-a-time loop.
+const T = new Uint32Array(256 * 8);
+for (let i = 0; i < 256; i++) {
+  let c = i;
+  for (let j = 0; j < 8; j++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+  T[i] = c >>> 0;
+}
+for (let i = 0; i < 256; i++) {
+  let c = T[i]!;
+  for (let k = 1; k < 8; k++) {
+    c = (T[c & 0xff]! ^ (c >>> 8)) >>> 0;
+    T[k * 256 + i] = c;
   }
-  for (let i = 0; i < 256; i++) {
-    let c = t0[i]!;
-    for (let k = 1; k < 8; k++) {
-      c = (t0[c & 0xff]! ^ (c >>> 8)) >>> 0;
-      t[k]![i] = c;
-    }
-  }
-  return t;
-})();
+}
+// The word loop assumes little-endian uint32 views (x86-64, arm64); big-endian uses bytes only.
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** CRC-32C of buf[start, end). crc32c(Buffer.from('123456789')) === 0xe3069283. */
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
   let crc = 0xffffffff;
   let i = start;
-  for (; i + 8 <= end; i += 8) {
-    const a = (crc ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24))) >>> 0;
-    crc =
-      t7[a & 0xff]! ^ t6[(a >>> 8) & 0xff]! ^ t5[(a >>> 16) & 0xff]! ^ t4[a >>> 24]! ^
-      t3[buf[i + 4]!]! ^ t2[buf[i + 5]!]! ^ t1[buf[i + 6]!]! ^ t0[buf[i + 7]!]!;
+  if (LITTLE_ENDIAN) {
+    while (i < end && ((buf.byteOffset + i) & 3) !== 0) crc = T[(crc ^ buf[i++]!) & 0xff]! ^ (crc >>> 8);
+    const pairs = (end - i) >>> 3;
+    if (pairs > 0) {
+      const w = new Uint32Array(buf.buffer, buf.byteOffset + i, pairs * 2);
+      for (let k = 0; k < w.length; k += 2) {
+        const a = (crc ^ w[k]!) >>> 0;
+        const b = w[k + 1]!;
+        crc =
+          T[1792 + (a & 0xff)]! ^ T[1536 + ((a >>> 8) & 0xff)]! ^ T[1280 + ((a >>> 16) & 0xff)]! ^ T[1024 + (a >>> 24)]! ^
+          T[768 + (b & 0xff)]! ^ T[512 + ((b >>> 8) & 0xff)]! ^ T[256 + ((b >>> 16) & 0xff)]! ^ T[b >>> 24]!;
+      }
+      i += pairs * 8;
+    }
   }
-  for (; i < end; i++) crc = t0[(crc ^ buf[i]!) & 0xff]! ^ (crc >>> 8);
+  for (; i < end; i++) crc = T[(crc ^ buf[i]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 

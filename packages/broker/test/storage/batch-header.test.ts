@@ -18,6 +18,19 @@ describe('crc32c', () => {
       expect(crc32c(b) >>> 0).toBe(kafkajsCrc(b) >>> 0);
     }
   });
+
+  it('is independent of alignment and range (word loop vs byte loop)', () => {
+    const kafkajsCrc = require('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (b: Buffer) => number;
+    const big = Buffer.alloc(5000);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31 + 7) & 0xff;
+    for (let shift = 0; shift < 8; shift++) {
+      for (const len of [0, 1, 7, 8, 9, 63, 4096]) {
+        const view = big.subarray(shift, shift + len);
+        expect(crc32c(view)).toBe(kafkajsCrc(view) >>> 0);
+        expect(crc32c(big, shift, shift + len)).toBe(kafkajsCrc(view) >>> 0);
+      }
+    }
+  });
 });
 
 describe('test batch encoder', () => {
