@@ -4,7 +4,7 @@
  * otherwise; an unknown group gets GROUP_ID_NOT_FOUND (69). Deleting drops the group's
  * committed offsets and stored metadata.
  */
-import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../groups/wire-types.ts';
+import type { DeleteGroupsRequest, DeleteGroupsResponse } from '@warmcast/kafka-protocol';
 import type { ApiHandler } from './handler.ts';
 
 export const deleteGroupsHandler: ApiHandler<DeleteGroupsRequest, DeleteGroupsResponse> = {

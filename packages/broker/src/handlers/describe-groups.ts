@@ -7,7 +7,7 @@
  */
 import { GroupError } from '../core/group-errors.ts';
 import { toBuffer } from '../groups/handler-support.ts';
-import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../groups/wire-types.ts';
+import type { DescribeGroupsRequest, DescribeGroupsResponse } from '@warmcast/kafka-protocol';
 import type { ApiHandler } from './handler.ts';
 
 const NOT_REQUESTED = -2147483648;

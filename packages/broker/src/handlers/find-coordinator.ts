@@ -5,7 +5,7 @@
  * COORDINATOR_NOT_AVAILABLE because the broker has no transaction coordinator.
  */
 import { GroupError } from '../core/group-errors.ts';
-import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../groups/wire-types.ts';
+import type { FindCoordinatorRequest, FindCoordinatorResponse } from '@warmcast/kafka-protocol';
 import type { ApiHandler } from './handler.ts';
 
 export const findCoordinatorHandler: ApiHandler<FindCoordinatorRequest, FindCoordinatorResponse> = {
@@ -13,12 +13,12 @@ export const findCoordinatorHandler: ApiHandler<FindCoordinatorRequest, FindCoor
   minVersion: 0,
   maxVersion: 2,
   handle(broker, request) {
-    if ((request.keyType ?? 0) !== 0) {
+    if (request.keyType !== 0) {
       return {
         throttleTimeMs: 0, errorCode: GroupError.COORDINATOR_NOT_AVAILABLE,
-        errorMessage: 'transactions are not supported by this broker', nodeId: -1, host: '', port: -1,
+        errorMessage: 'transactions are not supported by this broker', nodeId: -1, host: '', port: -1, coordinators: [],
       };
     }
-    return { throttleTimeMs: 0, errorCode: GroupError.NONE, errorMessage: null, nodeId: broker.nodeId, host: broker.host, port: broker.port };
+    return { throttleTimeMs: 0, errorCode: GroupError.NONE, errorMessage: null, nodeId: broker.nodeId, host: broker.host, port: broker.port, coordinators: [] };
   },
 };

@@ -4,7 +4,7 @@
  * while the group is PreparingRebalance (how members learn to rejoin), UNKNOWN_MEMBER_ID (25)
  * after the member expired or left, ILLEGAL_GENERATION (22) for an old generation.
  */
-import type { HeartbeatRequest, HeartbeatResponse } from '../groups/wire-types.ts';
+import type { HeartbeatRequest, HeartbeatResponse } from '@warmcast/kafka-protocol';
 import type { ApiHandler } from './handler.ts';
 
 export const heartbeatHandler: ApiHandler<HeartbeatRequest, HeartbeatResponse> = {

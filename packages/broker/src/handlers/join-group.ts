@@ -10,7 +10,7 @@
  * Semantics live in core/group-rebalance.ts; this file only maps the wire shape.
  */
 import { clientHostOf, toBuffer } from '../groups/handler-support.ts';
-import type { JoinGroupRequest, JoinGroupResponse } from '../groups/wire-types.ts';
+import type { JoinGroupRequest, JoinGroupResponse } from '@warmcast/kafka-protocol';
 import type { ApiHandler } from './handler.ts';
 
 export const joinGroupHandler: ApiHandler<JoinGroupRequest, JoinGroupResponse> = {
@@ -23,7 +23,7 @@ export const joinGroupHandler: ApiHandler<JoinGroupRequest, JoinGroupResponse> =
       throttleTimeMs: 0, errorCode: r.errorCode, generationId: r.generationId,
       protocolType: r.protocolType,
       protocolName: r.protocolName ?? '', // nullable only from v7
-      leader: r.leader, memberId: r.memberId,
+      leader: r.leader, skipAssignment: false, memberId: r.memberId,
       members: r.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, metadata: toBuffer(m.metadata) })),
     };
   },

@@ -4,7 +4,7 @@
  * member; the top-level error is the first member error, as Kafka's LeaveGroupResponse does.
  * Leaving triggers a rebalance of the others, or makes the group Empty when it was the last.
  */
-import type { LeaveGroupRequest, LeaveGroupResponse } from '../groups/wire-types.ts';
+import type { LeaveGroupRequest, LeaveGroupResponse } from '@warmcast/kafka-protocol';
 import type { ApiHandler } from './handler.ts';
 
 export const leaveGroupHandler: ApiHandler<LeaveGroupRequest, LeaveGroupResponse> = {
@@ -13,7 +13,7 @@ export const leaveGroupHandler: ApiHandler<LeaveGroupRequest, LeaveGroupResponse
   maxVersion: 3,
   handle(broker, request, ctx) {
     const batch = ctx.apiVersion >= 3;
-    const r = broker.groups.leaveGroup(batch ? request : { groupId: request.groupId, memberId: request.memberId ?? '' });
+    const r = broker.groups.leaveGroup(batch ? request : { groupId: request.groupId, memberId: request.memberId });
     return { throttleTimeMs: 0, errorCode: r.errorCode, members: batch ? r.members : [] };
   },
 };

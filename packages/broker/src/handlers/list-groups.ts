@@ -4,7 +4,7 @@
  * their protocol type ("" for offset-only groups). statesFilter (v4+) is honoured if present.
  */
 import { GroupError } from '../core/group-errors.ts';
-import type { ListGroupsRequest, ListGroupsResponse } from '../groups/wire-types.ts';
+import type { ListGroupsRequest, ListGroupsResponse } from '@warmcast/kafka-protocol';
 import type { ApiHandler } from './handler.ts';
 
 export const listGroupsHandler: ApiHandler<ListGroupsRequest, ListGroupsResponse> = {
@@ -12,10 +12,10 @@ export const listGroupsHandler: ApiHandler<ListGroupsRequest, ListGroupsResponse
   minVersion: 0,
   maxVersion: 2,
   handle(broker, request) {
-    const states = new Set((request.statesFilter ?? []).map((s) => s.toLowerCase()));
+    const states = new Set(request.statesFilter.map((s) => s.toLowerCase()));
     const groups = broker.groups.listGroups()
       .filter((g) => g.state !== 'Dead' && (states.size === 0 || states.has(g.state.toLowerCase())))
-      .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state }));
+      .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state, groupType: 'classic' }));
     return { throttleTimeMs: 0, errorCode: GroupError.NONE, groups };
   },
 };

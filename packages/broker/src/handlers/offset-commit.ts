@@ -12,7 +12,7 @@
  */
 import { GroupError } from '../core/group-errors.ts';
 import type { CommitEntry } from '../groups/coordinator.ts';
-import type { OffsetCommitRequest, OffsetCommitResponse } from '../groups/wire-types.ts';
+import type { OffsetCommitRequest, OffsetCommitResponse } from '@warmcast/kafka-protocol';
 import type { ApiHandler } from './handler.ts';
 
 const MAX_METADATA_CHARS = 4096;
@@ -26,10 +26,10 @@ export const offsetCommitHandler: ApiHandler<OffsetCommitRequest, OffsetCommitRe
     const codes = request.topics.map((t) => t.partitions.map((p): number | undefined => {
       if (broker.logs.partition(t.name, p.partitionIndex) == null) return GroupError.UNKNOWN_TOPIC_OR_PARTITION;
       if (p.committedMetadata !== null && p.committedMetadata.length > MAX_METADATA_CHARS) return GroupError.OFFSET_METADATA_TOO_LARGE;
-      entries.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch ?? -1, metadata: p.committedMetadata });
+      entries.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata });
       return undefined; // decided by the group check below
     }));
-    const groupCode = await broker.groups.commitOffsets(request.groupId, request.generationIdOrMemberEpoch ?? -1, request.memberId ?? '', entries);
+    const groupCode = await broker.groups.commitOffsets(request.groupId, request.generationIdOrMemberEpoch, request.memberId, entries);
     return {
       throttleTimeMs: 0,
       topics: request.topics.map((t, i) => ({

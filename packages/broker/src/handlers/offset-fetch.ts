@@ -8,7 +8,7 @@
  * - requireStable (v7) is accepted: without transactions every committed offset is stable.
  */
 import { GroupError } from '../core/group-errors.ts';
-import type { OffsetFetchRequest, OffsetFetchResponse } from '../groups/wire-types.ts';
+import type { OffsetFetchRequest, OffsetFetchResponse } from '@warmcast/kafka-protocol';
 import type { ApiHandler } from './handler.ts';
 
 type TopicOut = OffsetFetchResponse['topics'][number];
@@ -37,6 +37,6 @@ export const offsetFetchHandler: ApiHandler<OffsetFetchRequest, OffsetFetchRespo
         }),
       }));
     }
-    return { throttleTimeMs: 0, errorCode: GroupError.NONE, topics };
+    return { throttleTimeMs: 0, errorCode: GroupError.NONE, topics, groups: [] };
   },
 };

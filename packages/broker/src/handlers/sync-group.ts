@@ -6,7 +6,7 @@
  * accepted and ignored (static members are treated as dynamic).
  */
 import { toBuffer } from '../groups/handler-support.ts';
-import type { SyncGroupRequest, SyncGroupResponse } from '../groups/wire-types.ts';
+import type { SyncGroupRequest, SyncGroupResponse } from '@warmcast/kafka-protocol';
 import type { ApiHandler } from './handler.ts';
 
 export const syncGroupHandler: ApiHandler<SyncGroupRequest, SyncGroupResponse> = {

@@ -10,7 +10,7 @@ import { listGroupsHandler } from '../../src/handlers/list-groups.ts';
 import { offsetCommitHandler } from '../../src/handlers/offset-commit.ts';
 import { offsetFetchHandler } from '../../src/handlers/offset-fetch.ts';
 import { syncGroupHandler } from '../../src/handlers/sync-group.ts';
-import { groupBroker, reqCtx } from './group-handlers-fixture.ts';
+import { call, groupBroker } from './group-handlers-fixture.ts';
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => { await Promise.all(cleanup.map((f) => f())); cleanup = []; });
@@ -35,77 +35,77 @@ describe('group API handlers', () => {
 
   it('FindCoordinator: this node for groups, COORDINATOR_NOT_AVAILABLE for transactions', async () => {
     const { broker } = setup();
-    expect(await findCoordinatorHandler.handle(broker, { key: 'g' }, reqCtx(0))).toMatchObject({ errorCode: 0, nodeId: 1, host: '127.0.0.1', port: 19092 });
-    expect(await findCoordinatorHandler.handle(broker, { key: 'tx', keyType: 1 }, reqCtx(2))).toMatchObject({ errorCode: E.COORDINATOR_NOT_AVAILABLE });
+    expect(await call(findCoordinatorHandler, broker, 0, { key: 'g' })).toMatchObject({ errorCode: 0, nodeId: 1, host: '127.0.0.1', port: 19092 });
+    expect(await call(findCoordinatorHandler, broker, 2, { key: 'tx', keyType: 1 })).toMatchObject({ errorCode: E.COORDINATOR_NOT_AVAILABLE });
   });
 
   it('JoinGroup v5 -> 79 then a full round: join, sync, heartbeat, commit, fetch, describe, list, leave v1, delete', async () => {
     const { broker, time } = setup();
-    const first = await joinGroupHandler.handle(broker, joinReq(''), reqCtx(5));
+    const first = await call(joinGroupHandler, broker, 5, joinReq(''));
     expect(first).toMatchObject({ errorCode: E.MEMBER_ID_REQUIRED, protocolName: '' });
     const id = first?.memberId ?? '';
     expect(id.startsWith('test-client-')).toBe(true);
-    const joined = joinGroupHandler.handle(broker, joinReq(id), reqCtx(5));
+    const joined = call(joinGroupHandler, broker, 5, joinReq(id));
     time.advance(50);
     const j = await joined;
     expect(j).toMatchObject({ errorCode: 0, generationId: 1, leader: id, memberId: id, protocolName: 'RoundRobinAssigner' });
     expect(Buffer.isBuffer(j?.members[0]?.metadata)).toBe(true);
-    const s = await syncGroupHandler.handle(broker, { groupId: 'g', generationId: 1, memberId: id, assignments: [{ memberId: id, assignment: new Uint8Array([9]) }] }, reqCtx(3));
+    const s = await call(syncGroupHandler, broker, 3, { groupId: 'g', generationId: 1, memberId: id, assignments: [{ memberId: id, assignment: Buffer.from([9]) }] });
     expect(s?.errorCode).toBe(0);
     expect(Buffer.isBuffer(s?.assignment) && s.assignment[0]).toBe(9);
-    expect((await heartbeatHandler.handle(broker, { groupId: 'g', generationId: 1, memberId: id }, reqCtx(3)))?.errorCode).toBe(0);
+    expect((await call(heartbeatHandler, broker, 3, { groupId: 'g', generationId: 1, memberId: id }))?.errorCode).toBe(0);
 
-    const commit = await offsetCommitHandler.handle(broker, {
+    const commit = await call(offsetCommitHandler, broker, 5, {
       groupId: 'g', generationIdOrMemberEpoch: 1, memberId: id,
       topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 10n, committedMetadata: null }, { partitionIndex: 7, committedOffset: 1n, committedMetadata: null }] },
         { name: 'nope', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: 'x'.repeat(5000) }] }],
-    }, reqCtx(5));
+    });
     expect(commit?.topics.map((t) => t.partitions.map((p) => [p.partitionIndex, p.errorCode]))).toEqual([[[0, 0], [7, E.UNKNOWN_TOPIC_OR_PARTITION]], [[0, E.UNKNOWN_TOPIC_OR_PARTITION]]]);
-    const bigMeta = await offsetCommitHandler.handle(broker, {
+    const bigMeta = await call(offsetCommitHandler, broker, 5, {
       groupId: 'g', generationIdOrMemberEpoch: 1, memberId: id,
       topics: [{ name: 't', partitions: [{ partitionIndex: 1, committedOffset: 1n, committedMetadata: 'x'.repeat(5000) }] }],
-    }, reqCtx(5));
+    });
     expect(bigMeta?.topics[0]?.partitions[0]?.errorCode).toBe(E.OFFSET_METADATA_TOO_LARGE);
 
-    const fetched = await offsetFetchHandler.handle(broker, { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 1] }] }, reqCtx(4));
+    const fetched = await call(offsetFetchHandler, broker, 4, { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 1] }] });
     expect(fetched?.topics[0]?.partitions.map((p) => [p.partitionIndex, p.committedOffset, p.errorCode])).toEqual([[0, 10n, 0], [1, -1n, 0]]);
-    const all = await offsetFetchHandler.handle(broker, { groupId: 'g', topics: null }, reqCtx(7));
+    const all = await call(offsetFetchHandler, broker, 7, { groupId: 'g', topics: null });
     expect(all?.topics.map((t) => [t.name, t.partitions.map((p) => p.committedOffset)])).toEqual([['t', [10n]]]);
 
-    const described = await describeGroupsHandler.handle(broker, { groups: ['g', 'unknown'] }, reqCtx(2));
+    const described = await call(describeGroupsHandler, broker, 2, { groups: ['g', 'unknown'] });
     expect(described?.groups.map((g) => [g.groupId, g.errorCode, g.groupState, g.members.length])).toEqual([['g', 0, 'Stable', 1], ['unknown', 0, 'Dead', 0]]);
     expect(described?.groups[0]?.members[0]).toMatchObject({ clientId: 'test-client', clientHost: '/127.0.0.1' });
-    expect((await listGroupsHandler.handle(broker, {}, reqCtx(2)))?.groups).toEqual([{ groupId: 'g', protocolType: 'consumer', groupState: 'Stable' }]);
+    expect((await call(listGroupsHandler, broker, 2, {}))?.groups.map((g) => [g.groupId, g.protocolType])).toEqual([['g', 'consumer']]);
 
-    expect((await deleteGroupsHandler.handle(broker, { groupsNames: ['g'] }, reqCtx(1)))?.results).toEqual([{ groupId: 'g', errorCode: E.NON_EMPTY_GROUP }]);
+    expect((await call(deleteGroupsHandler, broker, 1, { groupsNames: ['g'] }))?.results).toEqual([{ groupId: 'g', errorCode: E.NON_EMPTY_GROUP }]);
     // librdkafka's LeaveGroup v1: single memberId; the codec may default members to [] for v0-2.
-    const left = await leaveGroupHandler.handle(broker, { groupId: 'g', memberId: id, members: [] }, reqCtx(1));
+    const left = await call(leaveGroupHandler, broker, 1, { groupId: 'g', memberId: id, members: [] });
     expect(left).toMatchObject({ errorCode: 0, members: [] });
-    expect((await deleteGroupsHandler.handle(broker, { groupsNames: ['g', 'x'] }, reqCtx(1)))?.results).toEqual([
+    expect((await call(deleteGroupsHandler, broker, 1, { groupsNames: ['g', 'x'] }))?.results).toEqual([
       { groupId: 'g', errorCode: 0 }, { groupId: 'x', errorCode: E.GROUP_ID_NOT_FOUND },
     ]);
   });
 
   it('JoinGroup v0-3 hands out the member id directly; LeaveGroup v3 (kafkajs) answers per member', async () => {
     const { broker, time } = setup();
-    const pending = joinGroupHandler.handle(broker, { ...joinReq(''), rebalanceTimeoutMs: undefined }, reqCtx(0));
+    const pending = call(joinGroupHandler, broker, 0, joinReq('')) // v0: no rebalance timeout on the wire;
     time.advance(50);
     const j = await pending;
     expect(j).toMatchObject({ errorCode: 0, generationId: 1 });
     const id = j?.memberId ?? '';
     expect(id.startsWith('test-client-')).toBe(true);
-    const left = await leaveGroupHandler.handle(broker, { groupId: 'g', members: [{ memberId: id, groupInstanceId: null }, { memberId: 'ghost', groupInstanceId: null }] }, reqCtx(3));
+    const left = await call(leaveGroupHandler, broker, 3, { groupId: 'g', members: [{ memberId: id, groupInstanceId: null }, { memberId: 'ghost', groupInstanceId: null }] });
     expect(left?.members).toEqual([
       { memberId: id, groupInstanceId: null, errorCode: 0 }, { memberId: 'ghost', groupInstanceId: null, errorCode: E.UNKNOWN_MEMBER_ID },
     ]);
     expect(left?.errorCode).toBe(E.UNKNOWN_MEMBER_ID);
-    expect((await describeGroupsHandler.handle(broker, { groups: ['g'] }, reqCtx(4)))?.groups[0]?.groupState).toBe('Empty');
+    expect((await call(describeGroupsHandler, broker, 4, { groups: ['g'] }))?.groups[0]?.groupState).toBe('Empty');
   });
 
   it('a JoinGroup whose connection closes resolves instead of hanging', async () => {
     const { broker } = setup();
     const ac = new AbortController();
-    const pending = joinGroupHandler.handle(broker, joinReq(''), reqCtx(3, ac.signal));
+    const pending = call(joinGroupHandler, broker, 3, joinReq(''), ac.signal);
     ac.abort();
     expect((await pending)?.errorCode).toBe(E.COORDINATOR_NOT_AVAILABLE);
   });
