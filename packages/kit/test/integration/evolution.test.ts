@@ -5,7 +5,6 @@
 //   version are read by old consumers (v1 reader: the new field is dropped) and new ones
 //   (v2 reader: the default fills old messages).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import kafkajs from 'kafkajs';
 import { RestError } from '@confluentinc/schemaregistry';
 import { startStack } from './helpers.ts';
 import type { Stack } from './helpers.ts';
