@@ -80,7 +80,7 @@ export class RequestRouter {
     }
     if (body === null) return { kind: 'none', apiKey };
     try {
-      return { kind: 'response', apiKey, frame: encodeResponse(apiKey, version, header.correlationId, body) };
+      return { kind: 'response', apiKey, frame: encodeResponse(apiKey, version, header.correlationId, body as object) };
     } catch (err) {
       return { kind: 'close', reason: 'response encoding failed', apiKey, apiVersion: version, err };
     }
