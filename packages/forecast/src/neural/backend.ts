@@ -14,7 +14,7 @@ import type { NeuralConfig } from './config.ts';
  *   import when an operator has installed it.
  * - 'wasm': @tensorflow/tfjs-backend-wasm (XNNPACK, single thread under Node; the SIMD binary
  *   when the runtime supports it, which Node 20 does).
- * - 'cpu': pure JavaScript; about 25x slower than wasm here (measured: one GRU training step
+ * - 'cpu': pure JavaScript; about 10x slower than wasm here (measured: one GRU training step
  *   ~2.7 s vs ~0.28 s), kept as a last resort.
  * - 'auto': tensorflow, else wasm, else cpu.
  */
