@@ -31,3 +31,5 @@ export { TypedProducer } from './producer.ts';
 export type { OutgoingMessage } from './producer.ts';
 export { ConsumerLoop, classifyHandlerError } from './consumer/loop.ts';
 export type { Handler, HandlerContext, IncomingMessage, ConsumerLoopOptions } from './consumer/loop.ts';
+export { KitService, closeOnSignals } from './service.ts';
+export type { ServiceOptions, ConsumeOptions } from './service.ts';
