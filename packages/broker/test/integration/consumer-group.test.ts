@@ -5,10 +5,12 @@
  *   redelivery (a rebalance happened between the two deliveries and the partition's committed
  *   offset was still <= the message offset when it was delivered again);
  * - after a broker restart on the same directory the group resumes from its committed offsets;
- * - a librdkafka group via `kcat -G` consumes and commits.
+ * - a librdkafka group via `kcat -G` consumes and commits;
+ * - kcat cannot join a kafkajs group (INCONSISTENT_GROUP_PROTOCOL);
+ * - a kcat member killed with SIGKILL is removed only when its 6000 ms session times out.
  * Port 0, fresh temp dir, everything closed in afterAll.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -254,5 +256,34 @@ describe('librdkafka (kcat -G) consumer group against the embedded broker', () =
     expect(d.groups[0]?.members.map((m) => m.clientId)).toEqual(['mix-test']);
     await consumer.disconnect();
     await admin.disconnect();
+  });
+
+  it('a kcat member killed with SIGKILL (no LeaveGroup) stays until its session timeout, then the group is Empty', async () => {
+    const b = broker as RunningBroker;
+    const topic = `crash-${process.pid}`;
+    const group = `crash-${process.pid}`;
+    const kafka = client(b, 'crash-test');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    const child = spawn('kcat', ['-b', `127.0.0.1:${b.port}`, '-G', group, topic, '-q', '-X', 'session.timeout.ms=6000', '-X', 'heartbeat.interval.ms=500'], { stdio: 'ignore' });
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    try {
+      const describe = async (): Promise<{ state: string; members: number }> => {
+        const d = (await admin.describeGroups([group])).groups[0];
+        return { state: d?.state ?? '?', members: d?.members.length ?? -1 };
+      };
+      let state = await describe();
+      for (let i = 0; i < 300 && !(state.state === 'Stable' && state.members === 1); i++) { await sleep(100); state = await describe(); }
+      expect(state).toEqual({ state: 'Stable', members: 1 });
+      child.kill('SIGKILL');
+      await exited;
+      expect((await describe()).members).toBe(1); // the closed connection alone does not remove it
+      for (let i = 0; i < 200 && state.state !== 'Empty'; i++) { await sleep(100); state = await describe(); }
+      expect(state).toEqual({ state: 'Empty', members: 0 });
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await admin.disconnect();
+    }
   });
 });
