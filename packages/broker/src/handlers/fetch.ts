@@ -30,7 +30,7 @@ export interface FetchRequest {
 
 interface PartitionData {
   partitionIndex: number; errorCode: number; highWatermark: bigint; lastStableOffset: bigint; logStartOffset: bigint;
-  abortedTransactions: { producerId: bigint; firstOffset: bigint }[] | null; preferredReadReplica: number; records: Buffer | null;
+  abortedTransactions: { producerId: bigint; firstOffset: bigint }[] | null; preferredReadReplica: number; records: Buffer;
 }
 export interface FetchResponse {
   throttleTimeMs: number; errorCode: number; sessionId: number;
@@ -39,6 +39,8 @@ export interface FetchResponse {
 
 const FETCH_SESSION_ID_NOT_FOUND = 70;
 const READ_COMMITTED = 1;
+/** Kafka sends an empty record set, never null: librdkafka rejects size -1 ("invalid MessageSetSize -1"). */
+const NO_RECORDS = Buffer.alloc(0);
 
 interface Collected { response: FetchResponse; bytes: number; errors: boolean }
 type Budget = { left: number; first: boolean };
@@ -48,13 +50,13 @@ async function readPartition(broker: BrokerContext, topic: string, p: FetchParti
   const base = { partitionIndex: p.partition, abortedTransactions: aborted, preferredReadReplica: -1 };
   const log = broker.logs.partition(topic, p.partition);
   if (log == null) {
-    return { ...base, errorCode: KafkaError.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: null };
+    return { ...base, errorCode: KafkaError.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: NO_RECORDS };
   }
   const hwm = log.highWatermark;
   const start = log.logStartOffset;
   const offsets = { highWatermark: hwm, lastStableOffset: hwm, logStartOffset: start };
-  if (p.fetchOffset < start || p.fetchOffset > hwm) return { ...base, ...offsets, errorCode: KafkaError.OFFSET_OUT_OF_RANGE, records: null };
-  if (p.fetchOffset === hwm || (!budget.first && budget.left <= 0)) return { ...base, ...offsets, errorCode: 0, records: null };
+  if (p.fetchOffset < start || p.fetchOffset > hwm) return { ...base, ...offsets, errorCode: KafkaError.OFFSET_OUT_OF_RANGE, records: NO_RECORDS };
+  if (p.fetchOffset === hwm || (!budget.first && budget.left <= 0)) return { ...base, ...offsets, errorCode: 0, records: NO_RECORDS };
   try {
     const r = await log.read(p.fetchOffset, Math.max(1, Math.min(p.partitionMaxBytes, budget.left)));
     if (r.records.length > 0) budget.first = false;
@@ -63,7 +65,7 @@ async function readPartition(broker: BrokerContext, topic: string, p: FetchParti
   } catch (err) {
     const mapped = toKafkaError(err);
     if (mapped.errorCode !== KafkaError.OFFSET_OUT_OF_RANGE) broker.log.warn({ topic, partition: p.partition, offset: p.fetchOffset, err }, 'fetch read failed');
-    return { ...base, ...offsets, errorCode: mapped.errorCode, records: null };
+    return { ...base, ...offsets, errorCode: mapped.errorCode, records: NO_RECORDS };
   }
 }
 
@@ -79,7 +81,7 @@ async function collect(broker: BrokerContext, req: FetchRequest): Promise<Collec
     responses.push({ topic: t.topic, partitions });
     for (const p of t.partitions) {
       const d = await readPartition(broker, t.topic, p, aborted, budget);
-      bytes += d.records?.length ?? 0;
+      bytes += d.records.length;
       if (d.errorCode !== 0) errors = true;
       partitions.push(d);
     }

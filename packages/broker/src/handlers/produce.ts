@@ -1,6 +1,13 @@
 /**
- * Produce (key 0), versions 3-7 (record batch v2 only; v9+ flexible). kafkajs and librdkafka
- * both send v7 (CLIENT_NOTES §3); librdkafka needs min 3 to enable MsgVer2 (§2.3).
+ * Produce (key 0), advertised 0-7 (v9+ flexible). kafkajs and librdkafka both send v7.
+ * Why the range starts at 0, not at 3 as CLIENT_NOTES §3 suggests: librdkafka 2.0.2 compresses
+ * gzip, snappy and lz4 only when the broker's Produce range includes v0
+ * (rdkafka_msgset_writer.c checks ApiVersion_supported(Produce, 0, 0) per codec); with 3-7,
+ * `kcat -z gzip` logs "Broker does not support compression type gzip: not compressing batch"
+ * and sends plain batches (checked with `kcat -d msg` against this broker, both ways).
+ * Only record batch v2 (magic 2) is stored: a v0-2 request carrying legacy message sets
+ * (magic 0/1) gets CORRUPT_MESSAGE (2) from storage's batch check, where Kafka would up-convert.
+ * No client here sends v0-2 (both use the highest version they implement).
  * - acks 0: appended, no response at all (the clients expect none). acks 1 and -1 are the same
  *   on one node: answered once PartitionLog.append resolved, i.e. once the batch is durable
  *   under the fsync policy. Other acks: INVALID_REQUIRED_ACKS (21) for every partition.
@@ -53,7 +60,7 @@ async function appendOne(broker: BrokerContext, topic: string, index: number, re
 
 export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
   apiKey: 0,
-  minVersion: 3,
+  minVersion: 0, // see the header: librdkafka's codec gate
   maxVersion: 7,
   async handle(broker, request, ctx: RequestContext) {
     const acksOk = request.acks === 0 || request.acks === 1 || request.acks === -1;
