@@ -13,7 +13,8 @@ import type { LogConfig } from './config.ts';
 import { StorageError, storageFailure } from './errors.ts';
 import type { StorageEvent, StorageHooks } from './events.ts';
 import { GroupCommit } from './group-commit.ts';
-import { ProducerStateTable, type SequenceCheck } from './producer-state.ts';
+import { ProducerStateTable, type ProducerEntry, type SequenceCheck } from './producer-state.ts';
+import { syncDir } from './atomic-file.ts';
 import { Segment } from './segment.ts';
 
 export interface AppendResult {
@@ -33,6 +34,15 @@ export interface ReadResult {
 }
 
 const INT32_MAX = 2 ** 31 - 1;
+
+type ProducedBatch = ReturnType<typeof splitProducedBatches>[number];
+
+interface PendingAppend {
+  records: Buffer;
+  batches: ProducedBatch[];
+  resolve(r: AppendResult & { durable?: Promise<void> }): void;
+  reject(err: unknown): void;
+}
 const SEGMENT_FILE = /^(\d{20})\.log$/;
 
 export function partitionDirName(topic: string, partition: number): string {
@@ -53,6 +63,8 @@ export class PartitionLog {
   private lso: bigint;
   private dirty = false;
   private closed = false;
+  private pending: PendingAppend[] = [];
+  private draining = false;
 
   private constructor(dir: string, topic: string, partition: number, config: Readonly<LogConfig>, segments: Segment[], producers: ProducerStateTable, emit: (e: StorageEvent) => void) {
     this.dir = dir;
@@ -142,67 +154,141 @@ export class PartitionLog {
     return run;
   }
 
+  /**
+   * Appends are validated by the caller's stack, queued, and written by one drain task at a
+   * time: every append queued when the drain starts goes out in ONE write(2) (then one shared
+   * fsync under 'always'), so 8 concurrent producers cost ~1 write + 1 fsync per round instead
+   * of 8 + ~3 (measured before this: 3.4 appends per fsync with a write per append).
+   */
   append(records: Buffer, nowMs: number): Promise<AppendResult> {
     void nowMs; // CreateTime only: timestamps are the producer's; kept for LogAppendTime later
-    let batches: ReturnType<typeof splitProducedBatches>;
+    let batches: ProducedBatch[];
     try {
       batches = splitProducedBatches(records, this.config.maxBatchBytes);
     } catch (err) {
       return Promise.reject(err);
     }
-    const written = this.serial(async () => {
-      if (this.closed) throw new StorageError('KAFKA_STORAGE_ERROR', `${this.topic}-${this.partition} is closed`);
-      const plan = this.producers.plan(batches.map(({ header: h }) => ({
-        producerId: isControlBatch(h) ? -1n : h.producerId,
-        epoch: h.producerEpoch,
-        baseSequence: h.baseSequence,
-        lastOffsetDelta: h.lastOffsetDelta,
-      })));
-      const kept = batches.filter((_, i) => plan[i]!.kind !== 'duplicate');
-      if (kept.length === 0) {
-        const dups = plan as Array<Extract<SequenceCheck, { kind: 'duplicate' }>>;
-        return { baseOffset: dups[0]!.original.baseOffset, lastOffset: dups[dups.length - 1]!.original.lastOffset, logAppendTime: -1n, logStartOffset: this.lso, duplicate: true, wrote: false };
-      }
-      const bytes = kept.reduce((n, b) => n + b.header.totalBytes, 0);
-      const recordCount = kept.reduce((n, b) => n + b.header.lastOffsetDelta + 1, 0);
-      await this.maybeRoll(bytes, recordCount);
-      const seg = this.active;
-      let offset = this.leo;
-      const stamped: BatchHeader[] = [];
-      for (const { at, header } of kept) {
-        stampBatch(records, at, offset);
-        stamped.push({ ...header, baseOffset: offset });
-        offset += BigInt(header.lastOffsetDelta) + 1n;
-      }
-      const out = kept.length === batches.length ? records : Buffer.concat(kept.map(({ at, header }) => records.subarray(at, at + header.totalBytes)));
-      const position = seg.size;
-      try {
-        await seg.append(out);
-      } catch (err) {
-        throw storageFailure(`append to ${seg.logPath}`, err);
-      }
-      let p = position;
-      for (const h of stamped) {
-        seg.track(h, p);
-        p += h.totalBytes;
-        if (!isControlBatch(h)) this.producers.record(h.producerId, h.producerEpoch, h.baseSequence, h.lastOffsetDelta, h.baseOffset);
-      }
-      this.leo = offset;
-      this.dirty = true;
-      return { baseOffset: stamped[0]!.baseOffset, lastOffset: offset - 1n, logAppendTime: -1n, logStartOffset: this.lso, duplicate: false, wrote: true };
+    const queued = new Promise<AppendResult & { durable?: Promise<void> }>((resolve, reject) => {
+      this.pending.push({ records, batches, resolve, reject });
     });
-    return written.then(async ({ wrote, ...result }) => {
-      if (wrote && this.config.fsync === 'always') await this.groupCommit.request();
+    this.kick();
+    return queued.then(async ({ durable, ...result }) => {
+      if (durable !== undefined) await durable;
       return result;
     });
   }
 
-  /** Rolls when the batch would push the active segment past segmentBytes (or int32 relative offsets). */
-  private async maybeRoll(bytes: number, records: number): Promise<void> {
+  private kick(): void {
+    if (this.draining) return;
+    this.draining = true;
+    // Start the drain after the current microtasks: producers woken by the same fsync resume
+    // over several microtask hops, and starting at once split them into two writes and two
+    // fsync rounds (measured 3.9 appends per fsync with 8 appenders, vs ~8 with setImmediate).
+    setImmediate(() => {
+      void this.serial(() => this.drain()).finally(() => {
+        this.draining = false;
+        if (this.pending.length > 0) this.kick();
+      });
+    });
+  }
+
+  /** Plans, stamps and writes every queued append in call order; one write per segment touched. */
+  private async drain(): Promise<void> {
+    const reqs = this.pending;
+    this.pending = [];
+    let group: Array<{ req: PendingAppend; stamped: BatchHeader[] }> = [];
+    let chunks: Buffer[] = [];
+    let groupBytes = 0;
+    let producerDraft: Map<bigint, ProducerEntry> = new Map();
+    let offset = this.leo;
+    const write = async (): Promise<void> => {
+      if (group.length === 0) return;
+      const seg = this.active;
+      let p = seg.size;
+      await seg.append(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      // One fsync request per write, shared by every append in it (asking once per append
+      // made all but the first wait for a second round: 3.8 appends per fsync with 8 producers).
+      const durable = this.config.fsync === 'always' ? this.groupCommit.request() : undefined;
+      for (const { req, stamped } of group) {
+        for (const h of stamped) {
+          seg.track(h, p);
+          p += h.totalBytes;
+          if (!isControlBatch(h)) this.producers.record(h.producerId, h.producerEpoch, h.baseSequence, h.lastOffsetDelta, h.baseOffset);
+        }
+        const last = stamped[stamped.length - 1]!;
+        this.leo = last.baseOffset + BigInt(last.lastOffsetDelta) + 1n;
+        req.resolve({ baseOffset: stamped[0]!.baseOffset, lastOffset: this.leo - 1n, logAppendTime: -1n, logStartOffset: this.lso, duplicate: false, durable });
+      }
+      this.dirty = true;
+      group = [];
+      chunks = [];
+      groupBytes = 0;
+    };
+    for (let i = 0; i < reqs.length; i++) {
+      const req = reqs[i]!;
+      try {
+        if (this.closed) throw new StorageError('KAFKA_STORAGE_ERROR', `${this.topic}-${this.partition} is closed`);
+        const { verdicts, pending } = this.producers.plan(req.batches.map(({ header: h }) => ({
+          producerId: isControlBatch(h) ? -1n : h.producerId,
+          epoch: h.producerEpoch,
+          baseSequence: h.baseSequence,
+          lastOffsetDelta: h.lastOffsetDelta,
+        })), offset, producerDraft);
+        const kept = req.batches.filter((_, k) => verdicts[k]!.kind !== 'duplicate');
+        if (kept.length === 0) {
+          const dups = verdicts as Array<Extract<SequenceCheck, { kind: 'duplicate' }>>;
+          req.resolve({ baseOffset: dups[0]!.original.baseOffset, lastOffset: dups[dups.length - 1]!.original.lastOffset, logAppendTime: -1n, logStartOffset: this.lso, duplicate: true });
+          continue;
+        }
+        const bytes = kept.reduce((n, b) => n + b.header.totalBytes, 0);
+        const recordCount = kept.reduce((n, b) => n + b.header.lastOffsetDelta + 1, 0);
+        if (this.needsRoll(groupBytes, bytes, offset, recordCount)) {
+          await write();
+          await this.roll();
+        }
+        producerDraft = pending;
+        const stamped: BatchHeader[] = [];
+        for (const { at, header } of kept) {
+          stampBatch(req.records, at, offset);
+          stamped.push({ ...header, baseOffset: offset });
+          offset += BigInt(header.lastOffsetDelta) + 1n;
+        }
+        chunks.push(kept.length === req.batches.length ? req.records : Buffer.concat(kept.map(({ at, header }) => req.records.subarray(at, at + header.totalBytes))));
+        groupBytes += bytes;
+        group.push({ req, stamped });
+      } catch (err) {
+        if (err instanceof StorageError && err.code !== 'KAFKA_STORAGE_ERROR') {
+          req.reject(err); // a sequence error refuses this request only
+          continue;
+        }
+        // An fs failure: nothing from the unwritten group counts (the next write overwrites
+        // any partial bytes, since size did not move); refuse everything not yet answered.
+        const failure = storageFailure(`append to ${this.topic}-${this.partition}`, err);
+        for (const g of group) g.req.reject(failure);
+        for (const r of reqs.slice(i)) r.reject(failure);
+        return;
+      }
+    }
+    try {
+      await write();
+    } catch (err) {
+      const failure = storageFailure(`append to ${this.topic}-${this.partition}`, err);
+      for (const g of group) g.req.reject(failure);
+    }
+  }
+
+  /** True when `bytes` more (after `groupBytes` not yet written) would overfill the active segment. */
+  private needsRoll(groupBytes: number, bytes: number, nextOffset: bigint, records: number): boolean {
     const seg = this.active;
-    if (seg.size === 0) return;
-    const relOverflow = Number(this.leo - seg.baseOffset) + records > INT32_MAX;
-    if (seg.size + bytes <= this.config.segmentBytes && !relOverflow) return;
+    const used = seg.size + groupBytes;
+    if (used === 0) return false;
+    // relative offsets in the index are int32
+    const relOverflow = Number(nextOffset - seg.baseOffset) + records > INT32_MAX;
+    return used + bytes > this.config.segmentBytes || relOverflow;
+  }
+
+  private async roll(): Promise<void> {
+    const seg = this.active;
     try {
       // Closed segments are durable from here on, which is why recovery CRC-checks only the
       // active one. Not under 'os' (never fsyncs before close): there a power loss, unlike a
@@ -212,6 +298,7 @@ export class PartitionLog {
       if (this.config.fsync !== 'os') await seg.sync();
       await seg.writeIndex();
       this.segments.push(await Segment.create(this.dir, this.leo));
+      if (this.config.fsync !== 'os') await syncDir(this.dir); // the new file's name is durable too
     } catch (err) {
       throw storageFailure(`roll ${this.topic}-${this.partition}`, err);
     }

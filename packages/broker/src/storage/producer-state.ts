@@ -55,26 +55,41 @@ export class ProducerStateTable {
   }
 
   /**
-   * Checks the batches of one request in order, as if each accepted one had been appended
-   * (a request may carry several batches of one producer). Nothing changes until record().
+   * Checks the batches of one request in order, as if each accepted one had been appended at
+   * `nextOffset`, `nextOffset + its records`, ... (a request may carry several batches of one
+   * producer; a group of requests written together passes the previous requests' `pending`).
+   * Throws on the first bad batch; nothing in the table changes until record().
    */
-  plan(batches: ReadonlyArray<{ producerId: bigint; epoch: number; baseSequence: number; lastOffsetDelta: number }>): SequenceCheck[] {
-    const scratch = new Map<bigint, ProducerEntry | undefined>();
-    return batches.map((b) => {
-      if (b.producerId < 0n) return { kind: 'skip' } as const;
-      if (!scratch.has(b.producerId)) {
-        const real = this.entries.get(b.producerId);
-        scratch.set(b.producerId, real && { epoch: real.epoch, batches: [...real.batches] });
+  plan(
+    batches: ReadonlyArray<{ producerId: bigint; epoch: number; baseSequence: number; lastOffsetDelta: number }>,
+    nextOffset: bigint,
+    pending: ReadonlyMap<bigint, ProducerEntry> = new Map(),
+  ): { verdicts: SequenceCheck[]; pending: Map<bigint, ProducerEntry> } {
+    const out = new Map(pending);
+    const cloned = new Set<bigint>();
+    let offset = nextOffset;
+    const verdicts = batches.map((b): SequenceCheck => {
+      if (b.producerId < 0n) {
+        offset += BigInt(b.lastOffsetDelta) + 1n;
+        return { kind: 'skip' };
       }
-      const entry = scratch.get(b.producerId);
+      if (!cloned.has(b.producerId)) {
+        // copy on first touch, so a throw leaves `pending` and the table as they were
+        const from = out.get(b.producerId) ?? this.entries.get(b.producerId);
+        if (from !== undefined) out.set(b.producerId, { epoch: from.epoch, batches: [...from.batches] });
+        cloned.add(b.producerId);
+      }
+      const entry = out.get(b.producerId);
       const verdict = checkEntry(entry, b.producerId, b.epoch, b.baseSequence, b.lastOffsetDelta);
       if (verdict.kind === 'append') {
         const next = entry === undefined || entry.epoch !== b.epoch ? { epoch: b.epoch, batches: [] } : entry;
-        pushBatch(next, b.baseSequence, b.lastOffsetDelta, -1n);
-        scratch.set(b.producerId, next);
+        pushBatch(next, b.baseSequence, b.lastOffsetDelta, offset);
+        out.set(b.producerId, next);
+        offset += BigInt(b.lastOffsetDelta) + 1n;
       }
       return verdict;
     });
+    return { verdicts, pending: out };
   }
 
   /** Records an appended batch (also used when rebuilding from stored batch headers). */
