@@ -69,6 +69,9 @@ export class ConsumerLoop<N extends TopicName> {
   private readonly policy: RetryPolicy;
   private readonly clock: NonNullable<ConsumerLoopOptions<N>['clock']>;
   private running = false;
+  // Resolves on close() so a retry back-off (up to retryMaxMs, 30 s by default) does not hold up shutdown.
+  private stop: () => void = () => {};
+  private stopped: Promise<void> = Promise.resolve();
 
   constructor(options: ConsumerLoopOptions<N>) {
     this.o = options;
@@ -81,6 +84,7 @@ export class ConsumerLoop<N extends TopicName> {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: this.o.fromBeginning ?? true });
     this.running = true;
+    this.stopped = new Promise<void>((resolve) => { this.stop = resolve; });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -91,6 +95,7 @@ export class ConsumerLoop<N extends TopicName> {
   /** Stops fetching; an in-flight message finishes (or stops between retries) and is committed only if done. */
   async close(): Promise<void> {
     this.running = false;
+    this.stop();
     await this.o.consumer.disconnect();
   }
 
@@ -139,12 +144,16 @@ export class ConsumerLoop<N extends TopicName> {
       if (decision.kind === 'retry') {
         this.o.metrics?.retries.inc({ topic });
         log.info({ attempt, delayMs: decision.delayMs }, 'retrying');
-        await this.clock.sleep(decision.delayMs);
+        await this.pause(decision.delayMs);
         if (!this.running) return false;
         continue;
       }
       return this.deadLetter(raw, decision, log);
     }
+  }
+
+  private async pause(ms: number): Promise<void> {
+    await Promise.race([this.clock.sleep(ms), this.stopped]);
   }
 
   private async deadLetter(raw: RawMessage, d: Extract<Decision, { kind: 'deadletter' }>, log: Logger): Promise<boolean> {
@@ -160,7 +169,7 @@ export class ConsumerLoop<N extends TopicName> {
       } catch (err) {
         log.error({ err, attempt }, 'dead-letter send failed; offset not committed');
         if (!this.running) return false;
-        await this.clock.sleep(Math.min(this.policy.maxMs, this.policy.baseMs * 2 ** Math.min(attempt, 16)));
+        await this.pause(Math.min(this.policy.maxMs, this.policy.baseMs * 2 ** Math.min(attempt, 16)));
         if (!this.running) return false;
       }
     }
