@@ -5,6 +5,8 @@
  *   redelivery (a rebalance happened between the two deliveries and the partition's committed
  *   offset was still <= the message offset when it was delivered again);
  * - after a broker restart on the same directory the group resumes from its committed offsets;
+ * - a live kafkajs member keeps working across a broker restart on the same port (group restored
+ *   from stored metadata, no rejoin);
  * - a librdkafka group via `kcat -G` consumes and commits;
  * - kcat cannot join a kafkajs group (INCONSISTENT_GROUP_PROTOCOL);
  * - a kcat member killed with SIGKILL is removed only when its 6000 ms session times out.
@@ -195,6 +197,43 @@ describe('kafkajs consumer group against the embedded broker', () => {
     expect(got.filter((v) => !v.startsWith('after-restart-'))).toEqual([]); // nothing from before the restart again
     expect(new Set(got)).toEqual(new Set(fresh));
     await admin.disconnect();
+  });
+
+  it('a running consumer survives a broker restart on the same port and directory without losing messages', async () => {
+    const port = (broker as RunningBroker).port;
+    const topic = `live-${process.pid}`;
+    const group = `live-${process.pid}`;
+    const kafka = new Kafka({ clientId: 'live', brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 } });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    await admin.disconnect();
+    const got = new Set<string>();
+    const consumer = kafka.consumer({ groupId: group, heartbeatInterval: 500, maxWaitTimeInMs: 300, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 } });
+    let groupJoins = 0;
+    consumer.on(consumer.events.GROUP_JOIN, () => { groupJoins++; });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => { got.add(message.value?.toString() ?? ''); await Promise.resolve(); } });
+    const send = async (values: string[]): Promise<void> => {
+      const p = kafka.producer();
+      await p.connect();
+      await p.send({ topic, messages: values.map((value, i) => ({ partition: i % 2, value })) });
+      await p.disconnect();
+    };
+    const before = Array.from({ length: 10 }, (_, i) => `before-${i}`);
+    await send(before);
+    await until(() => before.every((v) => got.has(v)), 'messages before the restart');
+    await broker?.close();
+    broker = await startBroker({ dataDir: dir, port, logger: log, groupInitialRebalanceDelayMs: 300 });
+    const after = Array.from({ length: 10 }, (_, i) => `after-${i}`);
+    await send(after);
+    await until(() => after.every((v) => got.has(v)), 'messages after the restart');
+    expect([...got].sort()).toEqual([...before, ...after].sort());
+    // The group was rebuilt from its stored metadata (Stable, same generation), so the member's
+    // heartbeats kept working and it never had to rejoin.
+    expect(groupJoins).toBe(1);
+    await consumer.disconnect();
   });
 });
 
