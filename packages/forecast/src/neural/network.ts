@@ -20,7 +20,7 @@ export function buildNetwork(cfg: NeuralConfig): tf.LayersModel {
   const statIn = tf.input({ shape: [STATIC_FEATURES], name: 'static' });
   const state = tf.layers.gru({
     units: cfg.units,
-    // tfjs defaults to hardSigmoid; the plain sigmoid trains as well and is what the papers use.
+    // tfjs defaults to hardSigmoid; the plain sigmoid is what inference.ts implements.
     recurrentActivation: 'sigmoid',
     kernelInitializer: tf.initializers.glorotUniform({ seed: cfg.seed }),
     recurrentInitializer: tf.initializers.orthogonal({ seed: cfg.seed + 1 }),

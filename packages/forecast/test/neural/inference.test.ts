@@ -23,6 +23,8 @@ describe('forward (plain-JS inference)', () => {
     const rand = prng(4);
     const seq = new Float32Array(n * steps * FEATURES_PER_STEP).map(() => (rand() < 0.6 ? 0 : rand() * 4));
     const stat = new Float32Array(n * STATIC_FEATURES).map(() => rand() * 2 - 1);
+    // rows 3, 10 and 20 are all-idle windows (forward reuses one GRU state for them)
+    for (const b of [3, 10, 20]) seq.fill(0, b * steps * FEATURES_PER_STEP, (b + 1) * steps * FEATURES_PER_STEP);
     const want = tf.tidy(() => {
       const raw = net.predict([tf.tensor3d(seq, [n, steps, FEATURES_PER_STEP]), tf.tensor2d(stat, [n, STATIC_FEATURES])]) as tf.Tensor2D;
       return tf.concat([tf.sigmoid(raw.slice([0, 0], [-1, MAX_HORIZON])), logQuantiles(raw)], 1).arraySync() as number[][];
