@@ -33,3 +33,5 @@ export { ConsumerLoop, classifyHandlerError } from './consumer/loop.ts';
 export type { Handler, HandlerContext, IncomingMessage, ConsumerLoopOptions } from './consumer/loop.ts';
 export { KitService, closeOnSignals } from './service.ts';
 export type { ServiceOptions, ConsumeOptions } from './service.ts';
+export { ensureTopics, topicCreations } from './topic-admin.ts';
+export type { TopicCreation } from './topic-admin.ts';

@@ -1,7 +1,7 @@
 // Integration fixtures: the embedded broker and registry on port 0, each in a fresh temp
-// dir, closed and removed afterwards; topics created from the catalogue with a unique suffix
-// is not possible (the serdes derive the subject from the topic name), so each test file
-// gets its own broker and registry instead.
+// dir, closed and removed afterwards. Topics keep their catalogue names (the serdes derive
+// the subject from the topic name, so unique suffixes would break the catalogue lookup),
+// so each test file gets its own broker and registry instead.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import type { RunningBroker } from '@warmcast/broker';
 import { startRegistry } from '@warmcast/registry';
 import type { RunningRegistry } from '@warmcast/registry';
 import { catalogue } from '../../src/topics.ts';
+import { ensureTopics } from '../../src/topic-admin.ts';
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -47,8 +48,8 @@ export async function startStack(): Promise<Stack> {
     async createTopics(names = catalogue.map((t) => t.name)) {
       const admin = kafka('kit-admin').admin();
       await admin.connect();
-      // 1-2 partitions are enough to exercise per-partition logic; the catalogue's 12 would only slow tests.
-      await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
+      // Catalogue settings, but 1 partition: enough for per-partition logic; 12 would only slow tests.
+      await ensureTopics(admin, catalogue.filter((t) => names.includes(t.name)), { partitionsOverride: 1 });
       await admin.disconnect();
     },
     async stop() {
