@@ -8,6 +8,7 @@
  * - a live kafkajs member keeps working across a broker restart on the same port (group restored
  *   from stored metadata, no rejoin);
  * - a librdkafka group via `kcat -G` consumes and commits;
+ * - kafkajs admin setOffsets (needs an unknown group described as Dead), fetch/list/delete groups;
  * - kcat cannot join a kafkajs group (INCONSISTENT_GROUP_PROTOCOL);
  * - a kcat member killed with SIGKILL is removed only when its 6000 ms session times out.
  * Port 0, fresh temp dir, everything closed in afterAll.
@@ -234,6 +235,29 @@ describe('kafkajs consumer group against the embedded broker', () => {
     // heartbeats kept working and it never had to rejoin.
     expect(groupJoins).toBe(1);
     await consumer.disconnect();
+  });
+
+  it('kafkajs admin: setOffsets on a new group, listGroups, fetchOffsets, describe, deleteGroups', async () => {
+    const b = broker as RunningBroker;
+    const topic = `adm-${process.pid}`;
+    const group = `adm-${process.pid}`;
+    const kafka = client(b, 'admin-test');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    expect((await admin.describeGroups([group])).groups[0]).toMatchObject({ groupId: group, state: 'Dead', errorCode: 0 });
+    await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '5' }, { partition: 1, offset: '7' }] });
+    const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    expect(offsets[0]?.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([[0, '5'], [1, '7']]);
+    const all = await admin.fetchOffsets({ groupId: group });
+    expect(all.map((t) => t.topic)).toEqual([topic]);
+    expect((await admin.listGroups()).groups.map((g) => g.groupId)).toContain(group);
+    expect((await admin.describeGroups([group])).groups[0]?.state).toBe('Empty');
+    await admin.deleteGroups([group]);
+    expect((await admin.describeGroups([group])).groups[0]?.state).toBe('Dead');
+    expect((await admin.fetchOffsets({ groupId: group, topics: [topic] }))[0]?.partitions.map((p) => p.offset)).toEqual(['-1', '-1']);
+    await expect(admin.deleteGroups([group])).rejects.toThrow();
+    await admin.disconnect();
   });
 });
 
