@@ -28,3 +28,6 @@ export { parseTrace } from './replay/io/parse-trace.ts';
 export { TraceError } from './replay/io/trace-error.ts';
 export type { TraceErrorCode } from './replay/io/trace-error.ts';
 export { GlobalNeuralModel } from './neural/index.ts';
+export { neuralForecasts } from './replay/neural-forecasts.ts';
+export type { NeuralForecasts } from './replay/neural-forecasts.ts';
+export { NeuralOccurrence } from './models/neural-occurrence.ts';

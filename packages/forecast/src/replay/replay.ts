@@ -12,7 +12,7 @@ export const RISK_SWEEP = [0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32] as const;
 
 export interface PolicyResult {
   readonly policy: string;
-  readonly family: 'fixed' | 'hybrid' | 'warmcast';
+  readonly family: 'fixed' | 'hybrid' | 'warmcast' | 'warmcast+neural';
   readonly parameter: number | null;
   readonly coldStartPct: number;
   readonly p50FunctionColdPct: number;
@@ -34,10 +34,14 @@ export interface ReplayOptions {
   /** monotonic milliseconds (the shell passes performance.now) */
   readonly clockMs: () => number;
   readonly onProgress?: (label: string, t: number, total: number) => void;
+  /** when given, warmcast is also run with the neural model as an extra candidate ('warmcast+neural') */
+  readonly neural?: { readonly pAny: readonly ArrayLike<number>[]; readonly from: number };
 }
 
 export interface ReplayReport {
   readonly trace: { layout: string; functions: number; minutes: number; startMinuteOfDay: number; warmup: number };
+  /** filled in by the shell when the neural model ran */
+  neural?: { fitSeconds: number; predictSeconds: number; backend: string; finalLoss: number; trainedOnMinutes: number };
   readonly fixed10: { coldStartPct: number; wastedGbMinutes: number };
   readonly results: PolicyResult[];
 }
@@ -71,15 +75,21 @@ export function runReplay(trace: Trace, opts: ReplayOptions): ReplayReport {
     const t0 = opts.clockMs();
     add('hybrid', 'hybrid', null, scoreReplay(trace, r, hybridHistogram(r), opts.warmup), t0);
   }
-  if (want('warmcast')) {
+  const variants = [
+    { name: 'warmcast', family: 'warmcast' as const, neural: undefined },
+    ...(opts.neural ? [{ name: 'warmcast+neural', family: 'warmcast+neural' as const, neural: opts.neural }] : []),
+  ];
+  for (const v of variants) {
+    if (!want('warmcast') && !want(v.name)) continue;
     for (const risk of opts.risks) {
       const t0 = opts.clockMs();
       const run = runModelPolicy(trace, r, {
         risk,
         warmup: opts.warmup,
-        ...(opts.onProgress ? { onProgress: (t: number, total: number) => opts.onProgress?.(`warmcast risk=${risk}`, t, total) } : {}),
+        ...(v.neural ? { neural: v.neural } : {}),
+        ...(opts.onProgress ? { onProgress: (t: number, total: number) => opts.onProgress?.(`${v.name} risk=${risk}`, t, total) } : {}),
       });
-      add(`warmcast`, 'warmcast', risk, scoreReplay(trace, r, run.w, opts.warmup), t0);
+      add(v.name, v.family, risk, scoreReplay(trace, r, run.w, opts.warmup), t0);
     }
   }
   if (results.length === 0) throw new RangeError(`unknown policy ${opts.policy}: use all, fixed, fixed-K (K in ${FIXED_KEEP_ALIVE_MINUTES.join(',')}), hybrid or warmcast`);
@@ -92,10 +102,10 @@ export function runReplay(trace: Trace, opts: ReplayOptions): ReplayReport {
 
 /** Fixed-width text table of a report. */
 export function formatReportTable(rep: ReplayReport): string {
-  const head = `policy          param   cold%   p50fn%  p75fn%  wastedGBmin  mem/fixed10  seconds`;
+  const head = `policy            param   cold%   p50fn%  p75fn%  wastedGBmin  mem/fixed10  seconds`;
   const lines = rep.results.map((x) =>
     [
-      x.policy.padEnd(14),
+      x.policy.padEnd(16),
       (x.parameter === null ? '-' : String(x.parameter)).padStart(7),
       x.coldStartPct.toFixed(3).padStart(7),
       x.p50FunctionColdPct.toFixed(1).padStart(8),

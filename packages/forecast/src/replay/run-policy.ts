@@ -3,6 +3,7 @@
 // the models minute t. Time is the slot index; nothing here reads a clock.
 import { ComplexityRegression } from '../models/complexity-prior.ts';
 import { ModelSelector } from '../models/model-selector.ts';
+import { NeuralOccurrence } from '../models/neural-occurrence.ts';
 import { instancesToWarm, warmThreshold } from '../policy/keep-warm.ts';
 import type { Trace } from './trace.ts';
 
@@ -12,6 +13,8 @@ export interface PolicyRunOptions {
   readonly warmup: number;
   /** called every 60 minutes with (t, T) */
   readonly onProgress?: (t: number, total: number) => void;
+  /** the global neural model's forecasts (replay/neural-forecasts.ts), added as a candidate model */
+  readonly neural?: { readonly pAny: readonly ArrayLike<number>[]; readonly from: number };
 }
 
 export interface PolicyRun {
@@ -35,9 +38,12 @@ export function fitPrior(trace: Trace, warmup: number): ComplexityRegression {
 export function runModelPolicy(trace: Trace, r: readonly Int32Array[], opts: PolicyRunOptions): PolicyRun {
   const prior = fitPrior(trace, opts.warmup);
   const F = trace.functions.length;
-  const models = trace.functions.map(
-    (fn) => new ModelSelector({ prior: prior.predictPAny({ memoryMb: fn.memoryMb, durationSec: fn.durationSec }), startMinuteOfDay: trace.startMinuteOfDay }),
-  );
+  const models = trace.functions.map((fn, f) => {
+    const p0 = prior.predictPAny({ memoryMb: fn.memoryMb, durationSec: fn.durationSec });
+    const row = opts.neural?.pAny[f];
+    const extra = opts.neural && row ? [new NeuralOccurrence(row, opts.neural.from, p0)] : [];
+    return new ModelSelector({ prior: p0, startMinuteOfDay: trace.startMinuteOfDay, extra });
+  });
   const theta = trace.functions.map((fn) => warmThreshold(opts.risk, fn.memoryMb));
   const w = Array.from({ length: F }, () => new Int32Array(trace.minutes));
   for (let t = 0; t < trace.minutes; t++) {
