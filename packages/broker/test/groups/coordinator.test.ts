@@ -155,4 +155,29 @@ describe('GroupCoordinator (shell, manual clock)', () => {
     expect(r.errorCode).toBe(E.INCONSISTENT_GROUP_PROTOCOL); // checked before a member id is handed out, as Kafka
     expect(c.group('g8')?.phase).toBe('Stable');
   });
+
+  it('an aborted follower SyncGroup resolves; the leader\'s sync still completes the generation', async () => {
+    const { c, time } = make();
+    const a0 = await c.joinGroup(join('g9', ''), 5, 'app', '/h');
+    const b0 = await c.joinGroup(join('g9', ''), 5, 'app', '/h');
+    const pa = c.joinGroup(join('g9', a0.memberId), 5, 'app', '/h');
+    const pb = c.joinGroup(join('g9', b0.memberId), 5, 'app', '/h');
+    time.advance(200);
+    await Promise.all([pa, pb]);
+    const ac = new AbortController();
+    const sb = c.syncGroup({ groupId: 'g9', generationId: 1, memberId: b0.memberId, assignments: [] }, ac.signal);
+    ac.abort();
+    expect((await sb).errorCode).toBe(E.COORDINATOR_NOT_AVAILABLE);
+    const sa = await c.syncGroup({ groupId: 'g9', generationId: 1, memberId: a0.memberId, assignments: [{ memberId: a0.memberId, assignment: Buffer.from('x') }] });
+    expect(sa.errorCode).toBe(E.NONE);
+    expect(c.group('g9')?.phase).toBe('Stable');
+    // b never got its answer, but it is still a member until its session expires (30 s).
+    expect(c.group('g9')?.members).toHaveLength(2);
+  });
+
+  it('rejects bad limits at construction with the key and value in the message', () => {
+    const base = { offsets: new FakeOffsetStore(), clock: { now: () => 0 }, log: silentLog };
+    expect(() => new GroupCoordinator({ ...base, initialRebalanceDelayMs: -1 })).toThrow(/initialRebalanceDelayMs must be >= 0, got -1/);
+    expect(() => new GroupCoordinator({ ...base, minSessionTimeoutMs: 10, maxSessionTimeoutMs: 5 })).toThrow(/minSessionTimeoutMs/);
+  });
 });
