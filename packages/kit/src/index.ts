@@ -6,7 +6,7 @@ export type { TopicId, TopicName, TopicValues, TopicInputs } from './generated/c
 export { topicSpec, isCataloguedTopic } from './topics.ts';
 export { loadCatalogue, isWellFormedTopicName } from './core/catalogue.ts';
 export type { LoadedTopic, TopicSpec, CatalogueResult, CleanupPolicy } from './core/catalogue.ts';
-export { decide, backoffMs, DEFAULT_RETRY } from './core/decision.ts';
+export { decide, backoffMs, DEFAULT_RETRY, UNAVAILABLE_CODES } from './core/decision.ts';
 export type { AttemptOutcome, Decision, RetryPolicy } from './core/decision.ts';
 export { toDeadLetter, flattenHeaders } from './core/dead-letter.ts';
 export type { RawMessage } from './core/dead-letter.ts';

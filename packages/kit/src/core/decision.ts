@@ -5,10 +5,18 @@
 //   decode failed / bad schema   dead-letter          dead-letter        (bytes never change)
 //   handler error, retriable     retry after backoff  dead-letter RETRIES_EXHAUSTED
 //   handler error, not retriable dead-letter          dead-letter
+//   dependency unavailable       retry after backoff  retry after backoff (capped at maxMs)
+//
+// "Dependency unavailable" (CIRCUIT_OPEN, REGISTRY_UNAVAILABLE) is not the message's fault:
+// with 5 attempts a 2-minute ClickHouse outage would otherwise dead-letter every message
+// that arrives in it. The partition waits instead, and close() interrupts the wait.
 //
 // With base 100 ms, factor 2, cap 30 s: attempt 1 fails -> wait 100 ms, 2 -> 200, 3 -> 400, ...
 // Jitter is an argument (0..1) so the table tests are exact.
 import type { ErrorCode } from '../errors.ts';
+
+/** Codes that mean a dependency is down: retried without limit, never dead-lettered. */
+export const UNAVAILABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['CIRCUIT_OPEN', 'REGISTRY_UNAVAILABLE']);
 
 export type AttemptOutcome =
   | { readonly kind: 'ok' }
@@ -46,6 +54,7 @@ export function decide(outcome: AttemptOutcome, attempt: number, policy: RetryPo
       return { kind: 'deadletter', code: outcome.code, text: outcome.text, attempts: attempt };
     case 'failed':
       if (!outcome.retriable) return { kind: 'deadletter', code: outcome.code, text: outcome.text, attempts: attempt };
+      if (UNAVAILABLE_CODES.has(outcome.code)) return { kind: 'retry', delayMs: backoffMs(policy, attempt, random), nextAttempt: attempt + 1 };
       if (attempt >= policy.maxAttempts) {
         return { kind: 'deadletter', code: 'RETRIES_EXHAUSTED', text: `${outcome.code} after ${attempt} attempts: ${outcome.text}`, attempts: attempt };
       }

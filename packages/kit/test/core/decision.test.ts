@@ -19,6 +19,9 @@ describe('decide', () => {
     ['transient, attempt 2 -> wait 200 ms', transient, 2, { kind: 'retry', delayMs: 200, nextAttempt: 3 }],
     ['transient, attempt 3 -> wait 400 ms', transient, 3, { kind: 'retry', delayMs: 400, nextAttempt: 4 }],
     ['transient, attempt 4 = max -> dead-letter', transient, 4, { kind: 'deadletter', code: 'RETRIES_EXHAUSTED', text: 'HANDLER_TRANSIENT after 4 attempts: sink timeout', attempts: 4 }],
+    ['circuit open, attempt 4 = max: still retried, never dead-lettered', { kind: 'failed', code: 'CIRCUIT_OPEN', retriable: true, text: 'clickhouse: circuit open' } as AttemptOutcome, 4, { kind: 'retry', delayMs: 800, nextAttempt: 5 }],
+    ['registry down, attempt 30: retried at the cap', { kind: 'failed', code: 'REGISTRY_UNAVAILABLE', retriable: true, text: 'ECONNREFUSED' } as AttemptOutcome, 30, { kind: 'retry', delayMs: 1000, nextAttempt: 31 }],
+    ['circuit open but flagged not retriable: dead-letter', { kind: 'failed', code: 'CIRCUIT_OPEN', retriable: false, text: 'x' } as AttemptOutcome, 1, { kind: 'deadletter', code: 'CIRCUIT_OPEN', text: 'x', attempts: 1 }],
   ])('%s', (_label, outcome, attempt, expected) => {
     expect(decide(outcome, attempt, policy, 0)).toEqual(expected);
   });
