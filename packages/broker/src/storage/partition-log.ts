@@ -1,19 +1,14 @@
 /**
  * The log of one partition: a directory of segments, appends serialized in call order,
- * reads by sparse index + positioned read, crash recovery on open.
- *
- * Recovery cost (on open): every segment's batch headers are walked (chunked reads, ~61
- * bytes used per batch) to rebuild offsets, timestamps, the sparse index and producer
- * state; only the active segment is CRC-checked, because closed segments were fsynced
- * when they were rolled (except under fsync 'os', see maybeRoll).
+ * reads by sparse index + positioned read, crash recovery on open (log-recovery.ts).
  */
-import { mkdir, readdir } from 'node:fs/promises';
 import { splitProducedBatches, stampBatch, isControlBatch, type BatchHeader } from './batch-header.ts';
+import { recoverSegments } from './log-recovery.ts';
 import type { LogConfig } from './config.ts';
 import { StorageError, storageFailure } from './errors.ts';
 import type { StorageEvent, StorageHooks } from './events.ts';
 import { GroupCommit } from './group-commit.ts';
-import { ProducerStateTable, type ProducerEntry, type SequenceCheck } from './producer-state.ts';
+import type { ProducerEntry, ProducerStateTable, SequenceCheck } from './producer-state.ts';
 import { syncDir } from './atomic-file.ts';
 import { Segment } from './segment.ts';
 
@@ -43,7 +38,6 @@ interface PendingAppend {
   resolve(r: AppendResult & { durable?: Promise<void> }): void;
   reject(err: unknown): void;
 }
-const SEGMENT_FILE = /^(\d{20})\.log$/;
 
 export function partitionDirName(topic: string, partition: number): string {
   return `${topic}-${partition}`;
@@ -83,37 +77,7 @@ export class PartitionLog {
   static async open(dir: string, topic: string, partition: number, config: Readonly<LogConfig>, hooks?: StorageHooks): Promise<PartitionLog> {
     const emit = (e: StorageEvent): void => hooks?.onEvent?.(e);
     try {
-      await mkdir(dir, { recursive: true });
-      const bases = (await readdir(dir))
-        .map((f) => SEGMENT_FILE.exec(f)?.[1])
-        .filter((b): b is string => b !== undefined)
-        .map((b) => BigInt(b))
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      const producers = new ProducerStateTable();
-      const onBatch = (h: BatchHeader): void => {
-        if (h.producerId >= 0n && !isControlBatch(h)) producers.record(h.producerId, h.producerEpoch, h.baseSequence, h.lastOffsetDelta, h.baseOffset);
-      };
-      const segments: Segment[] = [];
-      for (let i = 0; i < bases.length; i++) {
-        const isLast = i === bases.length - 1;
-        const { segment, scan, fileBytes, indexRebuilt } = await Segment.load(dir, bases[i]!, isLast, onBatch);
-        segments.push(segment);
-        if (scan.stop !== undefined && scan.validEnd < fileBytes) {
-          emit({ type: 'tail-truncated', topic, partition, segment: segment.baseOffset, position: scan.validEnd, droppedBytes: fileBytes - scan.validEnd, reason: scan.stop });
-        }
-        if (indexRebuilt) emit({ type: 'index-rebuilt', topic, partition, segment: segment.baseOffset });
-        if (scan.stop !== undefined && !isLast) {
-          // A bad batch inside a closed segment: the log ends there, later segments go.
-          const dropped = bases.slice(i + 1);
-          for (const b of dropped) {
-            const s = await Segment.load(dir, b, false, () => undefined);
-            await s.segment.remove();
-          }
-          emit({ type: 'segments-dropped', topic, partition, segments: dropped, reason: scan.stop });
-          break;
-        }
-      }
-      if (segments.length === 0) segments.push(await Segment.create(dir, 0n));
+      const { segments, producers } = await recoverSegments(dir, topic, partition, emit);
       return new PartitionLog(dir, topic, partition, config, segments, producers, emit);
     } catch (err) {
       throw storageFailure(`open ${topic}-${partition} in ${dir}`, err);

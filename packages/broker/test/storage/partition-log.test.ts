@@ -220,3 +220,32 @@ describe('PartitionLog offsetForTimestamp', () => {
     await log.close();
   });
 });
+
+describe('PartitionLog recovery of a closed segment', () => {
+  it('a bad batch inside a closed segment ends the log there and drops the later segments', async () => {
+    const config = cfg({ segmentBytes: 4096 });
+    const log = await PartitionLog.open(dir, 't', 0, config);
+    const sent: Buffer[] = [];
+    for (let i = 0; i < 12; i++) {
+      const b = sizedBatch(900, 0x61 + i);
+      sent.push(Buffer.from(b));
+      await log.append(b, NOW);
+    }
+    expect(log.segmentCount).toBeGreaterThanOrEqual(3);
+    await log.close();
+    // Smash the magic byte of the 2nd batch of the first segment.
+    const { open } = await import('node:fs/promises');
+    const fd = await open(join(dir, '00000000000000000000.log'), 'r+');
+    await fd.write(Buffer.from([0x63]), 0, 1, sent[0]!.length + 16);
+    await fd.close();
+    const events: StorageEvent[] = [];
+    const again = await PartitionLog.open(dir, 't', 0, config, { onEvent: (e) => events.push(e) });
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['tail-truncated', 'segments-dropped']));
+    expect(again.highWatermark).toBe(1n);
+    expect(again.segmentCount).toBe(1);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.log'))).toEqual(['00000000000000000000.log']);
+    expect(sameBatchBody(splitBatches((await again.read(0n, 1 << 20)).records)[0]!.bytes, sent[0]!)).toBe(true);
+    expect((await again.append(simpleBatch('next', 1), NOW)).baseOffset).toBe(1n);
+    await again.close();
+  });
+});
