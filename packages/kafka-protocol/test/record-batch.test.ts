@@ -20,6 +20,20 @@ describe('crc32c', () => {
   it('matches the CRC-32C check value', () => {
     expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
   });
+  it('matches a bitwise reference at every alignment and length', () => {
+    const ref = (b: Uint8Array): number => {
+      let c = 0xffffffff;
+      for (const x of b) { c ^= x; for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1; }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    const big = Buffer.from(Array.from({ length: 80 }, (_, i) => (i * 131 + 7) & 0xff));
+    for (let off = 0; off < 8; off++) {
+      for (let len = 0; len <= 64; len += 3) {
+        const view = big.subarray(off, off + len);
+        expect(crc32c(view)).toBe(ref(view));
+      }
+    }
+  });
   it('is the same for any split point (slice-by-8 tail handling)', () => {
     const b = Buffer.from(Array.from({ length: 37 }, (_, i) => (i * 31) & 0xff));
     for (let cut = 0; cut <= b.length; cut++) expect(crc32c(b, cut, b.length, crc32c(b, 0, cut))).toBe(crc32c(b));
