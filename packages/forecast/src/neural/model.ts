@@ -46,6 +46,10 @@ export class GlobalNeuralModel {
     const chosen = shuffle(usable.map((_, i) => i), rand).slice(0, Math.min(usable.length, cfg.maxSeries));
     const train = chosen.map((i) => usable[i] as ArrayLike<number>);
 
+    // The tfjs backend is process-global; another create() may have switched it since ours.
+    if (tf.getBackend() !== this.backend && !(await tf.setBackend(this.backend))) {
+      throw new NeuralModelError('BACKEND_UNAVAILABLE', `fit: cannot switch back to backend ${this.backend}`);
+    }
     const net = buildNetwork(cfg);
     const optimizer = tf.train.adam(cfg.learningRate);
     const steps = cfg.windowMinutes / PATCH;

@@ -37,3 +37,16 @@ describe('cpu backend', () => {
     m.dispose();
   });
 });
+
+describe('process-global backend', () => {
+  it('fit switches back to the backend its model was created with', async () => {
+    const a = await GlobalNeuralModel.create({ backend: 'wasm', windowMinutes: 10, epochs: 1 });
+    const b = await GlobalNeuralModel.create({ backend: 'cpu' });
+    expect(tf.getBackend()).toBe('cpu');
+    const r = await a.fit([[0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]], 0);
+    expect(r.backend).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    a.dispose();
+    b.dispose();
+  });
+});
