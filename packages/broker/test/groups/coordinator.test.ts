@@ -180,4 +180,15 @@ describe('GroupCoordinator (shell, manual clock)', () => {
     expect(() => new GroupCoordinator({ ...base, initialRebalanceDelayMs: -1 })).toThrow(/initialRebalanceDelayMs must be >= 0, got -1/);
     expect(() => new GroupCoordinator({ ...base, minSessionTimeoutMs: 10, maxSessionTimeoutMs: 5 })).toThrow(/minSessionTimeoutMs/);
   });
+
+  it('a deleted topic loses its committed offsets in every group (a re-created topic starts fresh)', async () => {
+    const { c, store } = make();
+    const e = (topic: string) => ({ topic, partition: 0, offset: 9n, leaderEpoch: -1, metadata: null });
+    await c.commitOffsets('ga', -1, '', [e('gone'), e('kept')]);
+    await c.commitOffsets('gb', -1, '', [e('gone')]);
+    c.onTopicDeleted('gone');
+    await flush();
+    expect(store.groupOffsets('ga').map((o) => o.topic)).toEqual(['kept']);
+    expect(c.fetchOffset('gb', 'gone', 0).offset).toBe(-1n);
+  });
 });

@@ -73,6 +73,11 @@ export class FakeOffsetStore implements GroupOffsetStore {
     return Promise.resolve();
   }
 
+  deleteTopic(topic: string): Promise<void> {
+    for (const g of this.offsets.values()) for (const k of [...g.keys()]) if (k.startsWith(`${topic}\u0000`)) g.delete(k);
+    return Promise.resolve();
+  }
+
   putGroupMetadata(group: string, json: unknown): Promise<void> {
     this.metadata.set(group, JSON.parse(JSON.stringify(json)));
     return Promise.resolve();
