@@ -5,6 +5,18 @@
 import CircuitBreaker from 'opossum';
 import { WarmcastError, isRetriable, errorMessage } from './errors.ts';
 
+function isClientHttpError(err: unknown): boolean {
+  const status = typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/** Runs any async call through one breaker (e.g. every registry request of a process). */
+export type Guard = <T>(call: () => Promise<T>) => Promise<T>;
+
+export function guardWith(breaker: Breaker<[() => Promise<unknown>], unknown>): Guard {
+  return <T>(call: () => Promise<T>) => breaker.call(call) as Promise<T>;
+}
+
 export interface BreakerOptions {
   readonly timeoutMs?: number;
   readonly errorThresholdPercentage?: number;
@@ -28,8 +40,9 @@ export function createBreaker<A extends unknown[], R>(name: string, action: (...
     resetTimeout: options.resetTimeoutMs ?? 5000,
     volumeThreshold: options.volumeThreshold ?? 5,
     rollingCountTimeout: options.rollingCountTimeoutMs ?? 10_000,
-    // A caller error (not retriable) says nothing about the dependency's health.
-    errorFilter: (err: unknown) => err instanceof WarmcastError && !isRetriable(err),
+    // A caller error says nothing about the dependency's health: a non-retriable
+    // WarmcastError, or an HTTP 4xx (e.g. the registry's 404 for an unknown schema id).
+    errorFilter: (err: unknown) => (err instanceof WarmcastError && !isRetriable(err)) || isClientHttpError(err),
   });
   return {
     name,

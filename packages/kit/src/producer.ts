@@ -7,6 +7,7 @@ import { topicSpec } from './topics.ts';
 import { ValueCodec } from './serde/value-codec.ts';
 import { WarmcastError, errorMessage } from './errors.ts';
 import type { KitMetrics } from './metrics.ts';
+import type { Guard } from './breaker.ts';
 
 export interface OutgoingMessage<N extends TopicName> {
   readonly key: string | null;
@@ -22,7 +23,11 @@ export class TypedProducer {
   private readonly codecs = new Map<string, ValueCodec<unknown, unknown>>();
   private connected = false;
 
-  constructor(options: { producer: Producer; registry: SchemaRegistryClient; metrics?: KitMetrics }) {
+  private readonly guard: Guard | undefined;
+
+  /** guard: wraps registry lookups of the codecs (KitService passes its registry breaker). */
+  constructor(options: { producer: Producer; registry: SchemaRegistryClient; metrics?: KitMetrics; guard?: Guard }) {
+    this.guard = options.guard;
     this.producer = options.producer;
     this.registry = options.registry;
     this.metrics = options.metrics;
@@ -31,7 +36,7 @@ export class TypedProducer {
   codec<N extends TopicName>(topic: N): ValueCodec<TopicValues[N], TopicInputs[N]> {
     let c = this.codecs.get(topic);
     if (c === undefined) {
-      c = new ValueCodec(this.registry, topic, topicSpec(topic).schemaText);
+      c = new ValueCodec(this.registry, topic, topicSpec(topic).schemaText, this.guard);
       this.codecs.set(topic, c);
     }
     return c as ValueCodec<TopicValues[N], TopicInputs[N]>;

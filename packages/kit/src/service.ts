@@ -10,7 +10,7 @@ import type { KitConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import type { KitMetrics } from './metrics.ts';
-import { createBreaker } from './breaker.ts';
+import { createBreaker, guardWith } from './breaker.ts';
 import type { Breaker } from './breaker.ts';
 import { createRegistryClient, registerSchemas, registryError } from './serde/registry.ts';
 import { TypedProducer } from './producer.ts';
@@ -50,7 +50,7 @@ export class KitService {
   readonly producer: TypedProducer;
   readonly http: HttpServer;
   private readonly lifecycle: Lifecycle;
-  private readonly registryBreaker: Breaker<[], string[]>;
+  private readonly registryBreaker: Breaker<[() => Promise<unknown>], unknown>;
 
   constructor(private readonly options: ServiceOptions) {
     const { config } = options;
@@ -59,11 +59,13 @@ export class KitService {
     this.metrics = createMetrics({ defaultMetrics: true });
     this.kafka = new Kafka({ clientId: config.clientId, brokers: [...config.kafkaBrokers], logLevel: kafkaLogLevel(this.log.level), logCreator: kafkaLogCreator(this.log), retry: { retries: 8, initialRetryTime: 100 } });
     this.registry = createRegistryClient(config.registryUrl);
-    this.registryBreaker = createBreaker('registry', () => this.registry.getAllSubjects());
-    this.producer = new TypedProducer({ producer: this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner }), registry: this.registry, metrics: this.metrics });
+    // One breaker for every registry call of the process: readiness, schema lookups when decoding.
+    this.registryBreaker = createBreaker('registry', (call: () => Promise<unknown>) => call());
+    const guard = guardWith(this.registryBreaker);
+    this.producer = new TypedProducer({ producer: this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner }), registry: this.registry, metrics: this.metrics, guard });
     const admin = this.kafka.admin();
     const kafkaCheck: ReadinessCheck = { name: 'kafka', check: async () => { await admin.connect(); await admin.describeCluster(); } };
-    const registryCheck: ReadinessCheck = { name: 'registry', check: async () => { await this.registryBreaker.call(); } };
+    const registryCheck: ReadinessCheck = { name: 'registry', check: async () => { await guard(() => this.registry.getAllSubjects()); } };
     this.http = new HttpServer({ port: config.httpPort, registry: this.metrics.registry, checks: [kafkaCheck, registryCheck, ...(options.checks ?? [])] });
     this.lifecycle = new Lifecycle({ onError: (c, phase, err) => this.log.error({ err, component: c.name, phase }, 'lifecycle step failed') });
     this.lifecycle.add({ name: 'http', stage: 'http', start: () => this.http.start(), close: () => this.http.close() });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBreaker } from '../src/breaker.ts';
+import { createBreaker, guardWith } from '../src/breaker.ts';
 import { WarmcastError } from '../src/errors.ts';
 
 describe('createBreaker', () => {
@@ -25,5 +25,24 @@ describe('createBreaker', () => {
     const b = createBreaker('add', async (a: number, c: number) => a + c);
     expect(await b.call(2, 3)).toBe(5);
     b.shutdown();
+  });
+});
+
+describe('guardWith', () => {
+  it('runs any call through one breaker and does not count HTTP 4xx (e.g. 404 unknown id) as failures', async () => {
+    const b = createBreaker('registry', (call: () => Promise<unknown>) => call(), { volumeThreshold: 1 });
+    const guard = guardWith(b);
+    expect(await guard(async () => 'schema')).toBe('schema');
+    const notFound = Object.assign(new Error('Schema 9999 not found'), { status: 404 });
+    for (let i = 0; i < 3; i++) await expect(guard(async () => { throw notFound; })).rejects.toBe(notFound);
+    expect(b.opened()).toBe(false);
+    b.shutdown();
+    // A 502 is the dependency's fault: it counts, and the open breaker fails fast.
+    const b2 = createBreaker('registry', (call: () => Promise<unknown>) => call(), { volumeThreshold: 1 });
+    const guard2 = guardWith(b2);
+    await expect(guard2(async () => { throw Object.assign(new Error('bad gateway'), { status: 502 }); })).rejects.toThrow('bad gateway');
+    expect(b2.opened()).toBe(true);
+    await expect(guard2(async () => 'x')).rejects.toMatchObject({ code: 'CIRCUIT_OPEN' });
+    b2.shutdown();
   });
 });

@@ -14,6 +14,7 @@ import avro from 'avsc';
 import { AvroSerializer, RestError, SerdeType, SubjectNameStrategyType } from '@confluentinc/schemaregistry';
 import type { SchemaRegistryClient } from '@confluentinc/schemaregistry';
 import { WarmcastError, errorMessage } from '../errors.ts';
+import type { Guard } from '../breaker.ts';
 
 export type DecodeResult<V> =
   | { readonly ok: true; readonly value: V; readonly schemaId: number }
@@ -31,8 +32,12 @@ export class ValueCodec<V, I = V> {
   private readonly resolvers = new Map<number, Resolver>();
 
   /** readerSchemaText: the schema this process was compiled against (catalogue). */
-  constructor(client: SchemaRegistryClient, topic: string, readerSchemaText: string) {
+  private readonly guard: Guard;
+
+  /** guard: runs registry lookups (e.g. through the registry circuit breaker); default: direct. */
+  constructor(client: SchemaRegistryClient, topic: string, readerSchemaText: string, guard: Guard = (call) => call()) {
     this.client = client;
+    this.guard = guard;
     this.topic = topic;
     this.subject = `${topic}-value`;
     this.reader = avro.Type.forSchema(JSON.parse(readerSchemaText) as avro.Schema);
@@ -64,7 +69,7 @@ export class ValueCodec<V, I = V> {
     if (resolver === undefined) {
       let writerText: string;
       try {
-        writerText = (await this.client.getBySubjectAndId(this.subject, schemaId)).schema;
+        writerText = (await this.guard(() => this.client.getBySubjectAndId(this.subject, schemaId))).schema;
       } catch (err) {
         if (err instanceof RestError && err.status === 404) return { ok: false, code: 'UNKNOWN_SCHEMA_ID', text: `schema id ${schemaId} unknown to the registry (${err.message})`, retriable: false };
         // Registry down is not the message's fault: retry, do not dead-letter.
