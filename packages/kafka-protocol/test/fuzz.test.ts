@@ -92,6 +92,25 @@ describe('fuzz: decodeRequestHeader + decodeRequest only return or throw Protoco
     expect(tally.MALFORMED ?? 0).toBeGreaterThan(1000);
   }, 120_000);
 
+  it('5,000 mutated responses into decodeResponse (client side): ProtocolError only', () => {
+    const rnd = prng(99);
+    const samples: [number, number, Buffer][] = [
+      [18, 3, K.encodeApiVersionsResponse(3, 1, { apiKeys: [{ apiKey: 0, minVersion: 3, maxVersion: 7 }], finalizedFeaturesEpoch: 2n })],
+      [3, 6, K.encodeMetadataResponse(6, 1, { brokers: [{ nodeId: 1, host: 'h', port: 1 }], topics: [{ name: 't', partitions: [{ replicaNodes: [1] }] }] })],
+      [1, 12, K.encodeFetchResponse(12, 1, { responses: [{ topic: 't', partitions: [{ records: Buffer.alloc(70, 1), currentLeader: { leaderId: 1, leaderEpoch: 1 } }] }] })],
+      [9, 7, K.encodeOffsetFetchResponse(7, 1, { topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 5n }] }] })],
+    ];
+    let ok = 0;
+    for (let i = 0; i < 5000; i++) {
+      const [key, v, frame] = samples[i % samples.length]!;
+      try { K.decodeResponse(key, v, mutate(frame.subarray(4), rnd)); ok++; } catch (err) {
+        expect(err).toBeInstanceOf(K.ProtocolError);
+        expect((err as Error).cause).toBeUndefined();
+      }
+    }
+    expect(ok).toBeGreaterThan(100);
+  });
+
   it('a 2^31 array count fails fast without allocating', () => {
     // ProduceRequest v7 with topics count 0x7fffffff
     const f = Buffer.from('00000007000000010000' + 'ffff' + '0001' + '00007530' + '7fffffff', 'hex');
