@@ -61,9 +61,11 @@ const model = await GlobalNeuralModel.create({
   ...(values.epochs !== undefined ? { epochs: Number(values.epochs) } : {}),
   ...(values['max-series'] !== undefined ? { maxSeries: Number(values['max-series']) } : {}),
 });
+const fitCpu0 = process.cpuUsage();
 const fit = await model.fit(series.map((s) => s.subarray(0, WARMUP)), 0);
+const fitCpu = process.cpuUsage(fitCpu0);
 console.log(`load average at start ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
-console.log(`functions ${series.length}; fit on minutes 0..${WARMUP - 1}: ${fit.seconds.toFixed(1)} s, final loss ${fit.finalLoss.toFixed(4)}, backend ${fit.backend}`);
+console.log(`functions ${series.length}; fit on minutes 0..${WARMUP - 1}: ${fit.seconds.toFixed(1)} s wall, ${((fitCpu.user + fitCpu.system) / 1e6).toFixed(1)} s CPU, final loss ${fit.finalLoss.toFixed(4)}, backend ${fit.backend}`);
 
 const W = model.windowMinutes;
 const nn = new Score();
