@@ -100,8 +100,9 @@ export class LogManager {
     });
   }
 
+  /** Copies: callers cannot change the manager's state through them. */
   topics(): ReadonlyArray<TopicInfo> {
-    return [...this.topicMap.values()];
+    return [...this.topicMap.values()].map((t) => ({ ...t, topicId: Buffer.from(t.topicId), configs: { ...t.configs } }));
   }
 
   hasTopic(name: string): boolean {
