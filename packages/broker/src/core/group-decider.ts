@@ -56,6 +56,7 @@ function handleSync(d: Draft, ev: SyncEvent): void {
   }
   if (g.phase === 'Empty') return fail(GroupError.UNKNOWN_MEMBER_ID);
   if (g.phase === 'PreparingRebalance') return fail(GroupError.REBALANCE_IN_PROGRESS);
+  markSynced(d, ev.memberId);
   if (g.phase === 'Stable') {
     refreshSession(d, ev.memberId);
     d.effects.push({ type: 'sync-response', to: ev.memberId, result: syncOk(d, member.assignment) });
@@ -73,6 +74,12 @@ function handleSync(d: Draft, ev: SyncEvent): void {
     d.effects.push({ type: 'sync-response', to: m.memberId, result: syncOk(d, m.assignment) });
   }
   g.members = g.members.map((m) => (m.awaitingSync ? { ...m, awaitingSync: false, sessionDeadlineMs: d.nowMs + m.sessionTimeoutMs } : m));
+}
+
+function markSynced(d: Draft, memberId: string): void {
+  const g = d.group;
+  g.pendingSync = g.pendingSync.filter((id) => id !== memberId);
+  if (g.pendingSync.length === 0) g.syncDeadlineMs = null;
 }
 
 function syncOk(d: Draft, assignment: Uint8Array): { errorCode: number; protocolType: string; protocolName: string | null; assignment: Uint8Array } {
@@ -139,6 +146,14 @@ function onTimer(d: Draft): void {
   if (d.group.phase === 'PreparingRebalance' && d.group.joinDeadlineMs !== null && d.group.joinDeadlineMs <= d.nowMs) {
     onJoinDeadline(d);
   }
+  const late = d.group;
+  if ((late.phase === 'CompletingRebalance' || late.phase === 'Stable') && late.syncDeadlineMs !== null && late.syncDeadlineMs <= d.nowMs) {
+    // Joined this generation but never sent SyncGroup within the rebalance timeout.
+    const missing = [...late.pendingSync];
+    late.pendingSync = [];
+    late.syncDeadlineMs = null;
+    for (const id of missing) removeMember(d, id);
+  }
 }
 
 /** A member with a JoinGroup or SyncGroup in flight does not expire (Kafka shouldKeepAlive). */
@@ -170,6 +185,7 @@ function handleShutdown(d: Draft): void {
 export function nextWake(g: GroupState): number | null {
   const times: number[] = [];
   if (g.phase === 'PreparingRebalance' && g.joinDeadlineMs !== null) times.push(g.joinDeadlineMs);
+  if (g.syncDeadlineMs !== null && (g.phase === 'CompletingRebalance' || g.phase === 'Stable')) times.push(g.syncDeadlineMs);
   for (const p of g.pendingMembers) times.push(p.deadlineMs);
   for (const m of g.members) if (!keptAlive(m)) times.push(m.sessionDeadlineMs);
   return times.length === 0 ? null : Math.min(...times);

@@ -98,6 +98,8 @@ function prepareRebalance(d: Draft): void {
     g.members = g.members.map((m) => ({ ...m, awaitingSync: false, assignment: EMPTY_BYTES }));
   }
   const rebalanceTimeoutMs = Math.max(0, ...g.members.map((m) => m.rebalanceTimeoutMs));
+  g.pendingSync = [];
+  g.syncDeadlineMs = null;
   if (g.phase === 'Empty') {
     const delay = d.config.initialRebalanceDelayMs;
     g.initialDelay = { remainingMs: Math.max(rebalanceTimeoutMs - delay, 0), newMemberAdded: false };
@@ -152,6 +154,8 @@ function completeJoin(d: Draft): void {
   }
   g.protocolName = selectProtocol(g.members);
   g.phase = 'CompletingRebalance';
+  g.pendingSync = g.members.map((m) => m.memberId);
+  g.syncDeadlineMs = d.nowMs + Math.max(0, ...g.members.map((m) => m.rebalanceTimeoutMs));
   g.members = g.members.map((m) => ({ ...m, awaitingJoin: false, sessionDeadlineMs: d.nowMs + m.sessionTimeoutMs }));
   for (const m of g.members) d.effects.push({ type: 'join-response', to: m.memberId, result: joinResult(d, m) });
 }
@@ -183,6 +187,7 @@ export function removeMember(d: Draft, memberId: string): void {
   if (m.awaitingJoin) d.effects.push({ type: 'join-response', to: memberId, result: joinError(memberId, GroupError.UNKNOWN_MEMBER_ID) });
   if (m.awaitingSync) d.effects.push({ type: 'sync-response', to: memberId, result: syncError(GroupError.UNKNOWN_MEMBER_ID) });
   g.members = g.members.filter((x) => x.memberId !== memberId);
+  g.pendingSync = g.pendingSync.filter((id) => id !== memberId);
   if (g.leaderId === memberId) g.leaderId = g.members[0]?.memberId ?? null;
   if (g.phase === 'Stable' || g.phase === 'CompletingRebalance') prepareRebalance(d);
   maybeCompleteJoin(d);

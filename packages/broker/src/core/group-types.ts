@@ -55,6 +55,13 @@ export interface GroupState {
   readonly joinDeadlineMs: number | null;
   /** Initial delayed join (group.initial.rebalance.delay.ms): budget left to extend it. */
   readonly initialDelay: { readonly remainingMs: number; readonly newMemberAdded: boolean } | null;
+  /**
+   * Members of this generation that got their JoinGroup answer but have not sent SyncGroup yet.
+   * Like Kafka's pending-sync timer, they are removed at syncDeadlineMs (join end + the largest
+   * rebalance timeout), so a leader that never syncs cannot leave the group stuck.
+   */
+  readonly pendingSync: readonly string[];
+  readonly syncDeadlineMs: number | null;
 }
 
 /** Limits from broker config; validated once at start-up by the shell. */
@@ -76,7 +83,7 @@ export const DEFAULT_GROUP_CONFIG: GroupConfig = Object.freeze({
 export function emptyGroup(groupId: string): GroupState {
   return {
     groupId, phase: 'Empty', generationId: 0, protocolType: '', protocolName: null, leaderId: null,
-    members: [], pendingMembers: [], joinDeadlineMs: null, initialDelay: null,
+    members: [], pendingMembers: [], joinDeadlineMs: null, initialDelay: null, pendingSync: [], syncDeadlineMs: null,
   };
 }
 

@@ -109,6 +109,34 @@ describe('group decider: SyncGroup', () => {
   });
 });
 
+describe('group decider: pending SyncGroup timeout', () => {
+  it('a leader that joins but never syncs is removed at join end + rebalance timeout; the waiting follower is told to rejoin', () => {
+    const s = new GroupSim();
+    s.add('A', 0, { rebalance: 20_000 });
+    s.add('B', 0, { rebalance: 20_000 });
+    const t = s.settle();
+    expect(s.g.pendingSync).toEqual(['A', 'B']);
+    s.send(syncEv('B', 1), t + 10);
+    expect(s.g.pendingSync).toEqual(['A']);
+    for (let at = t + 3000; at < t + 20_000; at += 3000) {
+      s.send({ type: 'heartbeat', memberId: 'A', generationId: 1 }, at);
+      expect(s.reply()).toBe(E.NONE); // heartbeats alone do not count as syncing
+    }
+    expect(s.wake()).toBe(t + 20_000);
+    s.send({ type: 'timer-fired' }, t + 20_000);
+    expect(s.ids()).toEqual(['B']);
+    expect(s.syncs().get('B')?.errorCode).toBe(E.REBALANCE_IN_PROGRESS);
+    expect(s.g.phase).toBe('PreparingRebalance');
+  });
+
+  it('everyone synced: no sync deadline left', () => {
+    const s = new GroupSim();
+    s.stable(['A', 'B']);
+    expect(s.g.pendingSync).toEqual([]);
+    expect(s.g.syncDeadlineMs).toBeNull();
+  });
+});
+
 describe('group decider: heartbeats and session expiry', () => {
   it('3 members, C stops heartbeating: at its session deadline it is removed and the others get REBALANCE_IN_PROGRESS, rejoin, generation 2', () => {
     const s = new GroupSim();
