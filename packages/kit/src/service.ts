@@ -22,7 +22,7 @@ import { Lifecycle } from './lifecycle.ts';
 import type { Component } from './lifecycle.ts';
 import { catalogue } from './topics.ts';
 import type { TopicName } from './generated/catalogue.ts';
-import { isRetriable, isWarmcastError } from './errors.ts';
+import { WarmcastError, isRetriable, isWarmcastError } from './errors.ts';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-log.ts';
 
 const { Kafka, Partitioners } = kafkajs;
@@ -98,9 +98,18 @@ export class KitService {
     this.log.info({ httpPort: this.http.port, brokers: this.config.kafkaBrokers }, 'started');
   }
 
+  /** Closes in reverse start order; gives up after shutdownTimeoutMs (TIMEOUT) so a stuck sink cannot hang a pod forever. */
   async close(): Promise<void> {
     this.log.info({}, 'closing');
-    await this.lifecycle.close();
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new WarmcastError('TIMEOUT', `close did not finish within ${this.config.shutdownTimeoutMs} ms`)), this.config.shutdownTimeoutMs);
+    });
+    try {
+      await Promise.race([this.lifecycle.close(), limit]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async registerSchemas(): Promise<void> {

@@ -47,3 +47,14 @@ describe('parseConfig', () => {
     expect((caught as WarmcastError).message).toContain(message);
   });
 });
+
+describe('config.example.env', () => {
+  it('lists every key and parses to the documented defaults', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { ENV_KEYS } = await import('../src/config.ts');
+    const text = readFileSync(new URL('../config.example.env', import.meta.url), 'utf8');
+    const env = Object.fromEntries(text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    expect(Object.keys(env).sort()).toEqual(Object.values(ENV_KEYS).sort());
+    expect(parseConfig({}, env)).toEqual(DEFAULT_CONFIG);
+  });
+});
