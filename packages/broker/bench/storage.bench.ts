@@ -114,6 +114,16 @@ async function readRun(manager: LogManager, label: string, maxBytes: number): Pr
   return { case: `read, maxBytes ${maxBytes / 1024 / 1024} MiB (page cache)`, batch: label, appenders: 1, mbPerS: bytes / s / 1e6, batchesPerS: batches / s, batches, fsyncs: undefined };
 }
 
+/** Open after a close: the header walk of every segment plus a CRC pass over the active one. */
+async function reopenRun(dir: string, label: string, batches: number): Promise<Row> {
+  const t0 = performance.now();
+  const m = await LogManager.open(dir, resolveLogConfig({ fsync: 'os', maxBatchBytes: 2 * 1024 * 1024 }));
+  const s = (performance.now() - t0) / 1000;
+  const bytes = m.partition('bench', 0)!.sizeBytes;
+  await m.close();
+  return { case: `reopen after close (recovery scan, page cache), ${(s * 1000).toFixed(0)} ms`, batch: label, appenders: 1, mbPerS: bytes / s / 1e6, batchesPerS: batches / s, batches, fsyncs: undefined };
+}
+
 const fs = await statfs(root);
 console.log(`dir ${root} (statfs type 0x${fs.type.toString(16)}), budget ${values.mib} MiB or ${values.seconds} s per run, node ${process.version}\n`);
 const rows: Row[] = [];
@@ -134,6 +144,7 @@ for (const batchBytes of [16 * 1024, 1024 * 1024]) {
     console.error(`  done ${row.case} ${row.batch} x${appenders}`);
     if (policy === 'os') rows.push(await readRun(manager, row.batch, 1024 * 1024));
     await manager.close();
+    if (policy === 'os') rows.push(await reopenRun(dir, row.batch, row.batches));
     await rm(dir, { recursive: true, force: true });
     // Write back the previous run's dirty pages so it does not throttle the next run.
     execFileSync('sync');
