@@ -59,8 +59,14 @@ export function topicLogConfig(base: Readonly<LogConfig>, configs: Readonly<Reco
   for (const [name, raw] of Object.entries(configs)) {
     const key = TOPIC_CONFIG_KEYS[name];
     if (key === undefined) continue;
-    const n = Number(raw);
+    const n = raw.trim() === '' ? NaN : Number(raw);
+    if (!Number.isSafeInteger(n)) throw new RangeError(`${name}: "${raw}" is not an integer`);
     (overrides as Record<string, number>)[key] = n;
+    try {
+      resolveLogConfig({ ...base, [key]: n });
+    } catch (err) {
+      throw new RangeError(`${name}: ${(err as Error).message}`, { cause: err });
+    }
   }
   return resolveLogConfig({ ...base, ...overrides });
 }
