@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { pino } from 'pino';
-import { startBroker, type BrokerConfig, type FsyncPolicy } from '@warmcast/broker';
+import { BrokerConfigError, startBroker, type BrokerConfig, type FsyncPolicy } from '@warmcast/broker';
 
 interface BrokerFlags {
   port: number;
@@ -51,7 +51,17 @@ export function registerBrokerCommand(program: Command): void {
       if (flags.advertisedHost !== undefined) options.advertisedHost = flags.advertisedHost;
       if (flags.fsync !== undefined) options.fsync = flags.fsync;
       if (flags.retentionMs !== undefined) options.retentionMs = flags.retentionMs;
-      const broker = await startBroker(options);
+      let broker: Awaited<ReturnType<typeof startBroker>>;
+      try {
+        broker = await startBroker(options);
+      } catch (err) {
+        // A bad option or a port in use is the user's to fix: one line, no stack, exit 2.
+        if (err instanceof BrokerConfigError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          logger.error({ err: { message: (err as Error).message } }, 'cannot start the broker');
+          process.exit(2);
+        }
+        throw err;
+      }
       let stopping = false;
       const stop = (signal: string): void => {
         if (stopping) return;
