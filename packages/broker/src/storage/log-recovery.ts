@@ -32,7 +32,7 @@ export async function recoverSegments(
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const producers = new ProducerStateTable();
   const onBatch = (h: BatchHeader): void => {
-    if (h.producerId >= 0n && !isControlBatch(h)) producers.record(h.producerId, h.producerEpoch, h.baseSequence, h.lastOffsetDelta, h.baseOffset);
+    if (h.producerId >= 0n && !isControlBatch(h)) producers.record(h.producerId, h.producerEpoch, h.baseSequence, h.lastOffsetDelta, h.baseOffset, Number(h.maxTimestamp));
   };
   const segments: Segment[] = [];
   for (let i = 0; i < bases.length; i++) {

@@ -7,6 +7,8 @@ import { StorageError } from './errors.ts';
 
 export const RETAINED_BATCHES = 5;
 const SEQ_WRAP = 2 ** 31; // sequences run 0 .. 2^31-1 then wrap to 0
+/** Kafka's producer.id.expiration.ms default: 1 day. */
+export const PRODUCER_ID_EXPIRATION_MS = 24 * 60 * 60 * 1000;
 
 export interface ProducerBatch {
   firstSeq: number;
@@ -17,6 +19,8 @@ export interface ProducerBatch {
 
 export interface ProducerEntry {
   epoch: number;
+  /** When this producer last appended (ms; batch maxTimestamp when rebuilt from disk). */
+  lastMs: number;
   batches: ProducerBatch[]; // oldest first, at most RETAINED_BATCHES
 }
 
@@ -76,13 +80,13 @@ export class ProducerStateTable {
       if (!cloned.has(b.producerId)) {
         // copy on first touch, so a throw leaves `pending` and the table as they were
         const from = out.get(b.producerId) ?? this.entries.get(b.producerId);
-        if (from !== undefined) out.set(b.producerId, { epoch: from.epoch, batches: [...from.batches] });
+        if (from !== undefined) out.set(b.producerId, { epoch: from.epoch, lastMs: from.lastMs, batches: [...from.batches] });
         cloned.add(b.producerId);
       }
       const entry = out.get(b.producerId);
       const verdict = checkEntry(entry, b.producerId, b.epoch, b.baseSequence, b.lastOffsetDelta);
       if (verdict.kind === 'append') {
-        const next = entry === undefined || entry.epoch !== b.epoch ? { epoch: b.epoch, batches: [] } : entry;
+        const next = entry === undefined || entry.epoch !== b.epoch ? { epoch: b.epoch, lastMs: 0, batches: [] } : entry;
         pushBatch(next, b.baseSequence, b.lastOffsetDelta, offset);
         out.set(b.producerId, next);
         offset += BigInt(b.lastOffsetDelta) + 1n;
@@ -93,14 +97,31 @@ export class ProducerStateTable {
   }
 
   /** Records an appended batch (also used when rebuilding from stored batch headers). */
-  record(producerId: bigint, epoch: number, baseSequence: number, lastOffsetDelta: number, baseOffset: bigint): void {
+  record(producerId: bigint, epoch: number, baseSequence: number, lastOffsetDelta: number, baseOffset: bigint, nowMs: number): void {
     if (producerId < 0n) return;
     let entry = this.entries.get(producerId);
     if (entry === undefined || epoch !== entry.epoch) {
-      entry = { epoch, batches: [] };
+      entry = { epoch, lastMs: nowMs, batches: [] };
       this.entries.set(producerId, entry);
     }
     pushBatch(entry, baseSequence, lastOffsetDelta, baseOffset);
+    if (nowMs > entry.lastMs) entry.lastMs = nowMs;
+  }
+
+  /**
+   * Forgets producers idle for longer than maxIdleMs (Kafka producer.id.expiration.ms, default
+   * 1 day). Without it every kafkajs idempotent producer.connect() (a fresh producer id each
+   * time) would stay in memory for the life of the broker. Returns how many were dropped.
+   */
+  expire(nowMs: number, maxIdleMs: number): number {
+    let n = 0;
+    for (const [pid, e] of this.entries) {
+      if (e.lastMs < nowMs - maxIdleMs) {
+        this.entries.delete(pid);
+        n++;
+      }
+    }
+    return n;
   }
 }
 

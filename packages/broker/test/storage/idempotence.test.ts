@@ -99,14 +99,25 @@ describe('ProducerStateTable sequence wrap', () => {
   it('follows 2^31-1 with 0', () => {
     const t = new ProducerStateTable();
     const max = 2 ** 31 - 1;
-    t.record(1n, 0, max - 1, 1, 0n); // sequences max-1 .. max
+    t.record(1n, 0, max - 1, 1, 0n, 0); // sequences max-1 .. max
     expect(t.check(1n, 0, 0, 0)).toEqual({ kind: 'append' });
     expect(() => t.check(1n, 0, 1, 0)).toThrow(expect.objectContaining({ code: 'OUT_OF_ORDER_SEQUENCE_NUMBER' }));
     // a batch that itself wraps: base max, 3 records -> last sequence 1
     const u = new ProducerStateTable();
-    u.record(2n, 0, max, 2, 10n);
+    u.record(2n, 0, max, 2, 10n, 0);
     expect(u.get(2n)!.batches[0]!.lastSeq).toBe(1);
     expect(u.check(2n, 0, 2, 0)).toEqual({ kind: 'append' });
+  });
+
+  it('forgets producers idle longer than producer.id.expiration.ms (1 day)', () => {
+    const t = new ProducerStateTable();
+    const DAY = 24 * 3600 * 1000;
+    t.record(1n, 0, 0, 0, 0n, 1000);
+    t.record(2n, 0, 0, 0, 1n, 1000 + DAY);
+    expect(t.expire(1000 + DAY, DAY)).toBe(0); // exactly a day idle: kept
+    expect(t.expire(1001 + DAY, DAY)).toBe(1);
+    expect(t.get(1n)).toBeUndefined();
+    expect(t.get(2n)).toBeDefined();
   });
 
   it('accepts an unknown producer at any sequence (state may have gone with retention)', () => {

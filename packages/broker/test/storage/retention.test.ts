@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PartitionLog, resolveLogConfig, type StorageEvent } from '../../src/storage/index.ts';
-import { sizedBatch, splitBatches } from './helpers/record-batch.ts';
+import { simpleBatch, sizedBatch, splitBatches } from './helpers/record-batch.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 const HOUR = 3_600_000;
@@ -60,6 +60,17 @@ describe('retention', () => {
     expect(again.logStartOffset).toBe(10n);
     expect(again.highWatermark).toBe(12n);
     await again.close();
+  });
+
+  it('expires idempotent producer state after a day idle, measured from the append time', async () => {
+    const log = await PartitionLog.open(dir, 't', 0, resolveLogConfig({ fsync: 'os' }));
+    const b = () => simpleBatch('p', 1, { producerId: 5n, producerEpoch: 0, baseSequence: 0 });
+    await log.append(b(), 0);
+    await log.enforceRetention(24 * HOUR);
+    expect((await log.append(b(), 24 * HOUR)).duplicate).toBe(true); // a day idle: still known
+    await log.enforceRetention(48 * HOUR + 1);
+    expect((await log.append(b(), 48 * HOUR + 1)).duplicate).toBe(false); // forgotten: accepted anew
+    await log.close();
   });
 
   it('-1 keeps everything', async () => {
