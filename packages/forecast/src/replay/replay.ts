@@ -7,8 +7,8 @@ import type { ReplayScore } from './scorer.ts';
 import { instanceMatrix } from './trace.ts';
 import type { Trace } from './trace.ts';
 
-/** The knob values swept for the frontier: geometric, 0.005 .. 0.32. */
-export const RISK_SWEEP = [0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32] as const;
+/** The knob values swept for the frontier: geometric with ratio ~sqrt(2), 0.005 .. 0.32. */
+export const RISK_SWEEP = [0.005, 0.007, 0.01, 0.014, 0.02, 0.028, 0.04, 0.057, 0.08, 0.113, 0.16, 0.226, 0.32] as const;
 
 export interface PolicyResult {
   readonly policy: string;
