@@ -17,12 +17,13 @@ const TWO_PI_PER_DAY = (2 * Math.PI) / 1440;
  * Worked example (PATCH = 10, W = 20): counts [0 x 19, 3] -> step 1 holds log1p(3) = 1.386 at
  * feature 9 and 1 at feature 19; static = [sin, cos, 1/20 = 0.05, 1.386/20 = 0.069].
  *
- * pre: W is a multiple of PATCH; counts are finite and >= 0 (RangeError otherwise).
+ * pre: W is a multiple of PATCH; counts are finite and >= 0, minute of day finite (RangeError otherwise).
  */
 export function encodeWindow(
   src: ArrayLike<number>, end: number, windowMinutes: number, targetMinuteOfDay: number,
   seq: Float32Array, seqOffset: number, stat: Float32Array, statOffset: number,
 ): void {
+  if (!Number.isFinite(targetMinuteOfDay)) throw new RangeError(`minuteOfDay ${targetMinuteOfDay}: must be finite`);
   const steps = windowMinutes / PATCH;
   let active = 0;
   let sumLog = 0;

@@ -34,5 +34,6 @@ describe('encodeWindow', () => {
     expect(stat[0]).toBeCloseTo(1, 6);
     expect(() => encodeWindow([Number.NaN], 1, 10, 0, seq, 0, stat, 0)).toThrow(RangeError);
     expect(() => encodeWindow([-2], 1, 10, 0, seq, 0, stat, 0)).toThrow(RangeError);
+    expect(() => encodeWindow([1], 1, 10, Number.NaN, seq, 0, stat, 0)).toThrow(RangeError);
   });
 });
