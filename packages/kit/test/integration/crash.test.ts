@@ -30,8 +30,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function start(outFile: string, killAt: number, expected: number): { proc: ChildProcess; next: (kind: string) => Promise<Record<string, unknown>> } {
-  const proc = fork(child, [stack.brokers.join(','), stack.registryUrl, outFile, String(killAt), String(expected)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function start(outFile: string, killAt: number, commitEvery: string, groupId: string): { proc: ChildProcess; next: (kind: string) => Promise<Record<string, unknown>> } {
+  const proc = fork(child, [stack.brokers.join(','), stack.registryUrl, outFile, String(killAt), String(N), commitEvery, groupId], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   children.push(proc);
   const next = (kind: string) => new Promise<Record<string, unknown>>((resolve, reject) => {
     const onMsg = (m: Record<string, unknown>): void => { if (m['kind'] === kind) { proc.off('message', onMsg); resolve(m); } };
@@ -41,36 +41,53 @@ function start(outFile: string, killAt: number, expected: number): { proc: Child
   return { proc, next };
 }
 
+/** Runs a consumer that is SIGKILLed at KILL_AT, then a second one to the end; returns the processed lines of both. */
+async function killAndResume(commitEvery: string, groupId: string): Promise<string[]> {
+  const outFile = join(stack.dir, `${groupId}.txt`);
+  const first = start(outFile, KILL_AT, commitEvery, groupId);
+  const at = await first.next('durable-not-committed');
+  expect(at['offset']).toBe(String(KILL_AT));
+  const exited = new Promise((r) => first.proc.once('exit', (_c, signal) => r(signal)));
+  first.proc.kill('SIGKILL');
+  expect(await exited).toBe('SIGKILL');
+
+  const second = start(outFile, -1, commitEvery, groupId);
+  await second.next('caught-up'); // offset N committed: everything processed
+  const stopped = new Promise((r) => second.proc.once('exit', r));
+  second.proc.send({ kind: 'stop' });
+  await stopped;
+  return readFileSync(outFile, 'utf8').trim().split('\n');
+}
+
 describe('crash between processing and commit', () => {
-  it('re-processes the uncommitted message after SIGKILL and loses nothing', async () => {
+  beforeAll(async () => {
     const registry = createRegistryClient(stack.registryUrl);
     await registerSchemas(registry, catalogue);
     const producer = new TypedProducer({ producer: stack.kafka('crash-p').producer(), registry });
     await producer.start();
     await producer.send(topic, Array.from({ length: N }, (_, i) => ({ key: 'user-1', value: { ...fixtures[topic].value, requestId: `r${i}` } })));
     await producer.close();
-    const outFile = join(stack.dir, 'out.txt');
+  });
 
-    const first = start(outFile, KILL_AT, 0);
-    const at = await first.next('durable-not-committed');
-    expect(at['offset']).toBe(String(KILL_AT));
-    const exited = new Promise((r) => first.proc.once('exit', (_c, signal) => r(signal)));
-    first.proc.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
-
-    // Offsets 0..3 were committed; the second consumer starts at 4 and must see 6 messages.
-    const second = start(outFile, -1, N - KILL_AT);
-    await second.next('caught-up');
-    const stopped = new Promise((r) => second.proc.once('exit', r));
-    second.proc.send({ kind: 'stop' });
-    await stopped;
-
-    const lines = readFileSync(outFile, 'utf8').trim().split('\n');
-    // Each request processed at least once, in order; exactly the killed one twice.
+  it('commit per message: exactly the killed message is processed twice, nothing lost', async () => {
+    const lines = await killAndResume('1', 'crash-each');
+    // Offsets 0..3 were committed; the second consumer resumes at 4.
     expect(lines).toEqual([
       ...Array.from({ length: KILL_AT + 1 }, (_, i) => `${i} r${i}`),
       ...Array.from({ length: N - KILL_AT }, (_, j) => `${KILL_AT + j} r${KILL_AT + j}`),
     ]);
-    expect(new Set(lines).size).toBe(N);
+  });
+
+  it('default batched commits: the second consumer resumes at or before the killed message, nothing lost', async () => {
+    const lines = await killAndResume('', 'crash-batched');
+    const offsets = lines.map((l) => Number(l.split(' ')[0]));
+    const firstRun = offsets.slice(0, KILL_AT + 1);
+    const secondRun = offsets.slice(KILL_AT + 1);
+    expect(firstRun).toEqual([0, 1, 2, 3, 4]);
+    // The second run is one contiguous, ordered range ending at N-1 and starting no later than KILL_AT.
+    const from = secondRun[0] ?? Infinity;
+    expect(from).toBeLessThanOrEqual(KILL_AT);
+    expect(secondRun).toEqual(Array.from({ length: N - from }, (_, i) => from + i));
+    expect(new Set(offsets)).toEqual(new Set(Array.from({ length: N }, (_, i) => i)));
   });
 });
