@@ -27,6 +27,8 @@ export class Connection {
   private readonly log: Logger;
   private idleWaiters: (() => void)[] = [];
   private corked = false;
+  /** Set by end(): no more requests are started, answers already written are flushed. */
+  private ending = false;
 
   constructor(
     id: number,
@@ -53,10 +55,33 @@ export class Connection {
     });
   }
 
+  /** True while a request of this connection is being handled. */
+  get busy(): boolean {
+    return this.running;
+  }
+
   /** Resolves when no request of this connection is being handled. */
   idle(): Promise<void> {
     if (!this.running) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Graceful close for broker shutdown: unread requests are dropped, answers already written
+   * are flushed (a corked response would be lost by destroy()), then FIN; destroyed after 1 s
+   * if the client does not close its side.
+   */
+  end(): void {
+    if (this.closed || this.ending) return;
+    this.ending = true;
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    if (this.corked) {
+      this.corked = false;
+      this.socket.uncork();
+    }
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 
   /** Close now: pending requests are dropped, the in-flight one is told via its AbortSignal. */
@@ -75,7 +100,7 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.closed) return;
+    if (this.closed || this.ending) return;
     this.reader.push(chunk);
     for (;;) {
       const r = this.reader.next();
@@ -99,7 +124,7 @@ export class Connection {
   private async pump(): Promise<void> {
     this.running = true;
     try {
-      while (!this.closed && this.queue.length > 0) {
+      while (!this.closed && !this.ending && this.queue.length > 0) {
         const frame = this.queue.shift()!;
         this.queuedBytes -= frame.length;
         if (this.socket.isPaused() && this.queuedBytes < PAUSE_ABOVE_BYTES / 2) this.socket.resume();
@@ -107,6 +132,7 @@ export class Connection {
           connectionId: this.id, remoteAddress: this.socket.remoteAddress ?? '127.0.0.1', signal: this.abort.signal,
         });
         if (this.closed) break;
+        // Answered even while ending: this request was in flight when shutdown began.
         if (outcome.kind === 'response') this.write(outcome.frame);
         else if (outcome.kind === 'close') {
           const { reason, kind: _kind, ...fields } = outcome;
@@ -125,6 +151,10 @@ export class Connection {
 
   /** Responses produced in the same event-loop turn go out in one writev (cork until setImmediate). */
   private write(frame: Buffer): void {
+    if (this.ending) {
+      this.socket.write(frame);
+      return;
+    }
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();

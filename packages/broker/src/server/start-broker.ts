@@ -4,7 +4,8 @@
  *
  * close() order (reverse of start): stop accepting; abort long polls (they answer with what
  * they have); give in-flight requests up to 5 s to finish (a Produce in flight is answered,
- * so an acknowledged message is always durable); drop the connections; close the group
+ * so an acknowledged message is always durable); end the connections (unread requests are
+ * dropped, written answers flushed); close the group
  * coordinator (flushes group metadata); close the offset store and the logs (flush + fsync).
  */
 import { createServer, type Server, type Socket } from 'node:net';
@@ -24,6 +25,8 @@ export interface RunningBroker {
   readonly port: number;
   readonly host: string;
   readonly config: BrokerConfig;
+  /** Connections with a request being handled right now (diagnostics and tests). */
+  inFlight(): number;
   close(): Promise<void>;
 }
 
@@ -111,7 +114,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([drained, new Promise((r) => { timer = setTimeout(r, DRAIN_MS); })]);
       clearTimeout(timer);
-      for (const c of [...connections]) c.destroy();
+      // end(), not destroy(): a response written in this turn is still corked and must go out.
+      for (const c of [...connections]) c.end();
       await stopped;
       await groups.close();
       await offsets.close();
@@ -120,5 +124,6 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     })();
     return closed;
   };
-  return { port, host: config.host, config, close };
+  const inFlight = (): number => [...connections].filter((c) => c.busy).length;
+  return { port, host: config.host, config, inFlight, close };
 }
