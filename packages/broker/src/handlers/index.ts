@@ -8,6 +8,7 @@ import { createPartitionsHandler } from './create-partitions.ts';
 import { createTopicsHandler } from './create-topics.ts';
 import { deleteGroupsHandler } from './delete-groups.ts';
 import { deleteTopicsHandler } from './delete-topics.ts';
+import { describeConfigsHandler } from './describe-configs.ts';
 import { describeGroupsHandler } from './describe-groups.ts';
 import { fetchHandler } from './fetch.ts';
 import { findCoordinatorHandler } from './find-coordinator.ts';
@@ -46,6 +47,7 @@ const others = [
   initProducerIdHandler,
   createPartitionsHandler,
   deleteGroupsHandler,
+  describeConfigsHandler,
 ] as unknown as readonly ApiHandler[];
 
 export const handlers: readonly ApiHandler[] = Object.freeze([

@@ -4,7 +4,7 @@
  *   "port: 70000 is not an integer in [0, 65535]".
  */
 import type { Logger } from 'pino';
-import type { FsyncPolicy } from '../storage/index.ts';
+import { resolveLogConfig, type FsyncPolicy, type LogConfig } from '../storage/index.ts';
 import type { Clock } from './context.ts';
 
 /** What callers pass to startBroker(); everything but dataDir is optional. */
@@ -130,4 +130,15 @@ export function parseBrokerConfig(options: BrokerOptions): BrokerConfig {
     clusterId: o['clusterId'] === undefined ? BROKER_DEFAULTS.clusterId : str('clusterId', o['clusterId']),
   };
   return Object.freeze(config);
+}
+
+/** The storage log config this broker config asks for (storage's defaults for unset keys). */
+export function logConfigOf(c: BrokerConfig): Readonly<LogConfig> {
+  const o: Partial<LogConfig> = {};
+  if (c.fsync !== undefined) o.fsync = c.fsync;
+  if (c.fsyncIntervalMs !== undefined) o.fsyncIntervalMs = c.fsyncIntervalMs;
+  if (c.retentionMs !== undefined) o.retentionMs = c.retentionMs;
+  if (c.retentionBytes !== undefined) o.retentionBytes = c.retentionBytes;
+  if (c.segmentBytes !== undefined) o.segmentBytes = c.segmentBytes;
+  return resolveLogConfig(o);
 }

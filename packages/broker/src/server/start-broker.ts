@@ -12,8 +12,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { GroupCoordinator } from '../groups/coordinator.ts';
 import { handlers } from '../handlers/index.ts';
-import { LogManager, OffsetStore, resolveLogConfig, type LogConfig } from '../storage/index.ts';
-import { parseBrokerConfig, type BrokerConfig, type BrokerOptions } from './config.ts';
+import { LogManager, OffsetStore } from '../storage/index.ts';
+import { logConfigOf, parseBrokerConfig, type BrokerConfig, type BrokerOptions } from './config.ts';
 import { Connection } from './connection.ts';
 import type { BrokerContext, Clock } from './context.ts';
 import { DataNotifier } from './data-notifier.ts';
@@ -32,16 +32,6 @@ export interface RunningBroker {
 
 const systemClock: Clock = { now: () => Date.now() };
 const DRAIN_MS = 5000;
-
-function logConfigOf(c: BrokerConfig): Readonly<LogConfig> {
-  const o: Partial<LogConfig> = {};
-  if (c.fsync !== undefined) o.fsync = c.fsync;
-  if (c.fsyncIntervalMs !== undefined) o.fsyncIntervalMs = c.fsyncIntervalMs;
-  if (c.retentionMs !== undefined) o.retentionMs = c.retentionMs;
-  if (c.retentionBytes !== undefined) o.retentionBytes = c.retentionBytes;
-  if (c.segmentBytes !== undefined) o.segmentBytes = c.segmentBytes;
-  return resolveLogConfig(o);
-}
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@
  * the idempotent producer, a consumer group reading everything back in order, and admin calls.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompressionTypes, type Admin, type KafkaMessage } from 'kafkajs';
+import { CompressionTypes, ConfigResourceTypes, type Admin, type KafkaMessage } from 'kafkajs';
 import { startTestBroker, topicName, type TestBroker } from './helpers.ts';
 
 let tb: TestBroker;
@@ -140,6 +140,18 @@ describe('kafkajs admin', () => {
     const offsets = await admin.fetchTopicOffsets(topic);
     expect(offsets.map((o) => [o.partition, o.low, o.high]).sort()).toEqual([[0, '0', '1'], [1, '0', '0'], [2, '0', '2']]);
     await expect(admin.createPartitions({ topicPartitions: [{ topic, count: 2 }] })).rejects.toThrow();
+  });
+
+  it('describeConfigs shows a topic override and broker defaults; unknown topic is an error', async () => {
+    const topic = topicName('cfg');
+    await admin.createTopics({ topics: [{ topic, configEntries: [{ name: 'retention.ms', value: '3600000' }] }] });
+    const r = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
+    const entries = Object.fromEntries(r.resources[0]!.configEntries.map((e) => [e.configName, e]));
+    expect(entries['retention.ms']).toMatchObject({ configValue: '3600000', isDefault: false });
+    expect(entries['cleanup.policy']).toMatchObject({ configValue: 'delete', readOnly: true });
+    const b = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configNames: ['broker.id'] }] });
+    expect(b.resources[0]!.configEntries.map((e) => [e.configName, e.configValue])).toEqual([['broker.id', '1']]);
+    await expect(admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topicName('none') }] })).rejects.toThrow();
   });
 
   it('fetchOffsets, describeGroups, listGroups and deleteGroups see a consumer group', async () => {
