@@ -5,6 +5,8 @@ export interface RequestContext {
   readonly apiVersion: number;
   readonly correlationId: number;
   readonly clientId: string | null;
+  /** The client's IP address as the socket reports it (e.g. "127.0.0.1"); Kafka shows it as "/127.0.0.1". */
+  readonly clientHost?: string;
   /** Stable id of the TCP connection (for logs and per-connection state). */
   readonly connectionId: number;
   /** Wall-clock ms when the request was decoded, from the broker's injected clock. */

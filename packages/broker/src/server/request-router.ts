@@ -61,7 +61,7 @@ export class RequestRouter {
     } catch (err) {
       return { kind: 'close', reason: 'undecodable request body', apiKey, apiVersion: version, err };
     }
-    const ctx: RequestContext & { clientHost: string } = {
+    const ctx: RequestContext = {
       apiVersion: version,
       correlationId: header.correlationId,
       clientId: header.clientId,
