@@ -94,13 +94,15 @@ async function kafkajsConsume(kafka: Kafka, topic: string, size: number, n: numb
 
 async function kafkajsEncodeCeiling(size: number, n: number): Promise<void> {
   const produceRequest = require('kafkajs/src/protocol/requests/produce/v3/request.js') as (args: object) => { encode(): Promise<{ buffer: Buffer }> };
+  let bytes = 0;
   const seconds = await timed(async () => {
     for (let start = 0; start < n; start += BATCH) {
       const messages = Array.from({ length: Math.min(BATCH, n - start) }, (_, i) => ({ value: payload(size, start + i) }));
       const req = produceRequest({ acks: -1, timeout: 30000, topicData: [{ topic: 't', partitions: [{ partition: 0, firstSequence: 0, messages }] }] });
-      (await req.encode()).buffer;
+      bytes += (await req.encode()).buffer.length;
     }
   });
+  if (bytes < n * size) throw new Error(`encoded ${bytes} bytes for ${n} messages of ${size} B`);
   rows.push({ client: 'kafkajs', op: 'encode only (no network): ceiling', size, messages: n, seconds });
 }
 
