@@ -39,7 +39,7 @@ export const DEFAULTS: NeuralConfig = Object.freeze({
   units: 16,
   hidden: 32,
   batchSize: 256,
-  learningRate: 3e-3,
+  learningRate: 1e-2,
   windowsPerSeries: 32,
   minWindowsPerEpoch: 4096,
 });

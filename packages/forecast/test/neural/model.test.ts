@@ -37,6 +37,10 @@ describe('GlobalNeuralModel', () => {
     const [on, off] = await model.predict([windowOf(periodic, 300), windowOf(periodic, 302)], 10, [0.5]);
     expect(on!.pAny[0]).toBeGreaterThan(0.8);
     expect(off!.pAny[0]).toBeLessThan(0.2);
+    // the timer always sends 3 calls: the median at the firing minute is about 3, off phase 0
+    expect(on!.countQuantiles[0]).toBeGreaterThan(2);
+    expect(on!.countQuantiles[0]).toBeLessThan(4.5);
+    expect(off!.countQuantiles[0]).toBe(0);
     // Along the horizon from end = 302: minutes 302..311 (h = 1..10) fire at 305 and 310 (h = 4 and 9).
     for (let h = 1; h <= 10; h++) {
       const p = off!.pAny[h - 1]!;
