@@ -51,10 +51,27 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const log = (options.logger ?? pino({ level: 'info' })).child({ unit: 'broker', nodeId: config.nodeId });
 
   const logs = await LogManager.open(config.dataDir, logConfig, {
-    onEvent: (e) => log.info({ event: e }, `storage: ${e.type}`),
+    onEvent: (e) => {
+      // Recovery that dropped bytes and failed fsyncs are worth a look; rolls and index rebuilds are routine.
+      const level = e.type === 'fsync-failed' ? 'error' : e.type === 'tail-truncated' || e.type === 'segments-dropped' ? 'warn' : 'info';
+      log[level]({ event: e }, `storage: ${e.type}`);
+    },
   });
-  const offsets = await OffsetStore.open(config.dataDir, logConfig);
-  const producerIds = await ProducerIdAllocator.open(config.dataDir);
+  let offsets: OffsetStore;
+  let producerIds: ProducerIdAllocator;
+  try {
+    offsets = await OffsetStore.open(config.dataDir, logConfig);
+  } catch (err) {
+    await logs.close();
+    throw err;
+  }
+  try {
+    producerIds = await ProducerIdAllocator.open(config.dataDir);
+  } catch (err) {
+    await offsets.close();
+    await logs.close();
+    throw err;
+  }
   const groups = new GroupCoordinator({ offsets, clock, log, initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });
   groups.start();
 
