@@ -107,6 +107,18 @@ describe('kcat (librdkafka 2.0.2)', () => {
     expect(await kcatConsume(topic)).toEqual(lines);
   });
 
+  it('-o s@timestamp starts at the first batch at or after that time (ListOffsets by timestamp)', async () => {
+    const topic = topicName('ts');
+    const producer = tb.kafka('p').producer();
+    await producer.connect();
+    for (const [i, ts] of [1_700_000_000_000, 1_700_000_100_000, 1_700_000_200_000].entries()) {
+      await producer.send({ topic, messages: [{ value: `at${i}`, timestamp: String(ts) }] });
+    }
+    await producer.disconnect();
+    const out = await kcat(['-C', '-t', topic, '-o', 's@1700000050000', '-e', '-q', '-f', '%s\\n']);
+    expect(out.split('\n').filter((l) => l !== '')).toEqual(['at1', 'at2']);
+  });
+
   it('-X enable.idempotence=true produces (InitProducerId v4, flexible)', async () => {
     const topic = topicName('kidem');
     const lines = Array.from({ length: 500 }, (_, i) => `idem-${i}`);
