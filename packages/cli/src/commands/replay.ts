@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import {
-  RISK_SWEEP, defaultWarmup, neuralForecasts, formatDecisions, formatReportTable, frontierSvg, instanceMatrix, loadTrace, runModelPolicy, runReplay,
+  RISK_SWEEP, TraceError, defaultWarmup, neuralForecasts, formatDecisions, formatReportTable, frontierSvg, instanceMatrix, loadTrace, runModelPolicy, runReplay,
   type FrontierSeries, type ReplayReport,
 } from '@warmcast/forecast';
 
@@ -67,44 +67,59 @@ export function registerReplayCommand(program: Command): void {
     .option('--neural', 'also run warmcast with the global neural model as a candidate (trained on warm-up minutes before warmup - 120; ~1-2 min extra)', false)
     .option('--neural-epochs <n>', 'training epochs of the neural model (default 12)', integer)
     .action(async (flags: ReplayFlags) => {
-      const t0 = performance.now();
-      const trace = loadTrace(flags.trace);
-      const warmup = flags.warmup ?? defaultWarmup(trace);
-      const tty = process.stderr.isTTY === true;
-      // the network trains on minutes before fitEnd; the 120 minutes (a third of a short
-      // warm-up) up to the warm-up's end give the model choice out-of-sample loss to compare
-      const fitEnd = warmup - Math.min(120, Math.floor(warmup / 3));
-      const neural = flags.neural
-        ? await neuralForecasts(trace, fitEnd, {
-            clockMs: () => performance.now(),
-            ...(flags.neuralEpochs !== undefined ? { epochs: flags.neuralEpochs } : {}),
-            ...(tty ? { onProgress: (t: number, total: number) => progressBar('neural predict', t, total) } : {}),
-          })
-        : undefined;
-      const risks = flags.sweep ? [...new Set([...RISK_SWEEP, flags.risk])].sort((a, b) => a - b) : [flags.risk];
-      const rep = runReplay(trace, {
-        warmup,
-        policy: flags.policy,
-        risks,
-        clockMs: () => performance.now(),
-        ...(neural ? { neural } : {}),
-        ...(tty ? { onProgress: progressBar } : {}),
-      });
-      if (neural) {
-        rep.neural = { fitSeconds: neural.fitSeconds, predictSeconds: neural.predictSeconds, backend: neural.backend, finalLoss: neural.finalLoss, trainedOnMinutes: fitEnd };
+      try {
+        await replay(flags);
+      } catch (err) {
+        // bad input (missing trace, bad header, warm-up out of range) is reported, not thrown
+        if (err instanceof TraceError || err instanceof RangeError) {
+          process.stderr.write(`warmcast replay: ${err instanceof TraceError ? `${err.code}: ` : ''}${err.message}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        throw err;
       }
-      process.stdout.write(
-        `trace ${flags.trace}: ${trace.layout} layout, ${trace.functions.length} functions, ${trace.minutes} minutes from minute-of-day ${trace.startMinuteOfDay}; warm-up ${warmup}, scored ${trace.minutes - warmup}\n` +
-          `fixed-10 reference: cold ${rep.fixed10.coldStartPct.toFixed(3)} %, wasted ${rep.fixed10.wastedGbMinutes.toFixed(0)} GB-minutes\n` +
-          (neural ? `neural model: trained on minutes 0..${fitEnd - 1} in ${neural.fitSeconds.toFixed(1)} s (${neural.backend}), batched predictions for ${trace.minutes - fitEnd} minutes in ${neural.predictSeconds.toFixed(1)} s\n` : '') +
-          formatReportTable(rep) + '\n',
-      );
-      if (flags.report) writeFileSync(flags.report, JSON.stringify(rep, null, 2) + '\n');
-      if (flags.plot) writeFileSync(flags.plot, frontierSvg(`${trace.layout} trace: cold starts vs idle memory (scored after minute ${warmup})`, plotSeries(rep)));
-      if (flags.decisions) {
-        const run = runModelPolicy(trace, instanceMatrix(trace), { risk: flags.risk, warmup, ...(neural ? { neural } : {}) });
-        writeFileSync(flags.decisions, formatDecisions(trace, run.w));
-      }
-      process.stdout.write(`total ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     });
+}
+
+async function replay(flags: ReplayFlags): Promise<void> {
+  const t0 = performance.now();
+  const trace = loadTrace(flags.trace);
+  const warmup = flags.warmup ?? defaultWarmup(trace);
+  if (warmup >= trace.minutes) throw new RangeError(`--warmup ${warmup} outside [0, ${trace.minutes}) for this trace`);
+  const tty = process.stderr.isTTY === true;
+  // the network trains on minutes before fitEnd; the 120 minutes (a third of a short
+  // warm-up) up to the warm-up's end give the model choice out-of-sample loss to compare
+  const fitEnd = warmup - Math.min(120, Math.floor(warmup / 3));
+  const neural = flags.neural
+    ? await neuralForecasts(trace, fitEnd, {
+        clockMs: () => performance.now(),
+        ...(flags.neuralEpochs !== undefined ? { epochs: flags.neuralEpochs } : {}),
+        ...(tty ? { onProgress: (t: number, total: number) => progressBar('neural predict', t, total) } : {}),
+      })
+    : undefined;
+  const risks = flags.sweep ? [...new Set([...RISK_SWEEP, flags.risk])].sort((a, b) => a - b) : [flags.risk];
+  const rep = runReplay(trace, {
+    warmup,
+    policy: flags.policy,
+    risks,
+    clockMs: () => performance.now(),
+    ...(neural ? { neural } : {}),
+    ...(tty ? { onProgress: progressBar } : {}),
+  });
+  if (neural) {
+    rep.neural = { fitSeconds: neural.fitSeconds, predictSeconds: neural.predictSeconds, backend: neural.backend, finalLoss: neural.finalLoss, trainedOnMinutes: fitEnd };
+  }
+  process.stdout.write(
+    `trace ${flags.trace}: ${trace.layout} layout, ${trace.functions.length} functions, ${trace.minutes} minutes from minute-of-day ${trace.startMinuteOfDay}; warm-up ${warmup}, scored ${trace.minutes - warmup}\n` +
+      `fixed-10 reference: cold ${rep.fixed10.coldStartPct.toFixed(3)} %, wasted ${rep.fixed10.wastedGbMinutes.toFixed(0)} GB-minutes\n` +
+      (neural ? `neural model: trained on minutes 0..${fitEnd - 1} in ${neural.fitSeconds.toFixed(1)} s (${neural.backend}), batched predictions for ${trace.minutes - fitEnd} minutes in ${neural.predictSeconds.toFixed(1)} s\n` : '') +
+      formatReportTable(rep) + '\n',
+  );
+  if (flags.report) writeFileSync(flags.report, JSON.stringify(rep, null, 2) + '\n');
+  if (flags.plot) writeFileSync(flags.plot, frontierSvg(`${trace.layout} trace: cold starts vs idle memory (scored after minute ${warmup})`, plotSeries(rep)));
+  if (flags.decisions) {
+    const run = runModelPolicy(trace, instanceMatrix(trace), { risk: flags.risk, warmup, ...(neural ? { neural } : {}) });
+    writeFileSync(flags.decisions, formatDecisions(trace, run.w));
+  }
+  process.stdout.write(`total ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 }
