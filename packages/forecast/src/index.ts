@@ -1,6 +1,6 @@
 // Public entry of @warmcast/forecast.
 export type { MinuteObservation, PredictiveDistribution, OccurrenceModel, DemandModel } from './model.ts';
-export { ModelSelector } from './models/model-selector.ts';
+export { ModelSelector, decisionLoss } from './models/model-selector.ts';
 export type { SelectorOptions } from './models/model-selector.ts';
 export { IdleHazardModel } from './models/idle-hazard.ts';
 export { PeriodicModel } from './models/periodic.ts';

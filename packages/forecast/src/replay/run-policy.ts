@@ -51,6 +51,7 @@ export function runModelPolicy(trace: Trace, r: readonly Int32Array[], opts: Pol
       const m = models[f] as ModelSelector;
       // the rarity factor follows the base rate, refreshed every 30 minutes (it moves slowly)
       const th = t % 30 === 0 || t < 2 ? (theta[f] = warmThreshold(opts.risk, trace.functions[f]?.memoryMb ?? 150, m.activeShare())) : (theta[f] ?? 1);
+      m.setDecisionThreshold(th);
       (w[f] as Int32Array)[t] = instancesToWarm(m.pAny(t), m.sizes, th);
     }
     for (let f = 0; f < F; f++) {

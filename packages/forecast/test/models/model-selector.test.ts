@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModelSelector } from '../../src/models/model-selector.ts';
+import { ModelSelector, decisionLoss } from '../../src/models/model-selector.ts';
 
 describe('ModelSelector', () => {
   it('chooses a timer-aware model for a timer and answers with a hurdle distribution', () => {
@@ -27,5 +27,28 @@ describe('ModelSelector', () => {
     expect(m.chosen.name).not.toBe('periodic');
     expect(m.pAny(2000)).toBeGreaterThan(0.3);
     expect(m.pAny(2000)).toBeLessThan(0.7);
+  });
+});
+
+describe('decisionLoss', () => {
+  it.each([
+    // theta 0.2: a missed request costs 0.8, an idle warm minute 0.2, right calls 0
+    [0.1, true, 0.2, 0.8],
+    [0.3, true, 0.2, 0],
+    [0.3, false, 0.2, 0.2],
+    [0.1, false, 0.2, 0],
+    [0.2, false, 0.2, 0.2], // p == theta warms
+  ])('p=%d request=%s theta=%d -> %d', (p, y, theta, want) => {
+    expect(decisionLoss(p, y, theta)).toBeCloseTo(want, 12);
+  });
+
+  it('makes the selector prefer the model whose decisions are right', () => {
+    // a 7-minute timer; with theta 0.3 the hazard/timer models warm exactly the firing minute
+    const m = new ModelSelector({ prior: 0.01, startMinuteOfDay: 0 });
+    m.setDecisionThreshold(0.3);
+    for (let t = 0; t < 400; t++) m.observe({ minute: t, count: t % 7 === 0 ? 1 : 0, instances: t % 7 === 0 ? 1 : 0 });
+    expect(['hazard', 'periodic']).toContain(m.chosen.name);
+    expect(m.pAny(406)).toBeGreaterThanOrEqual(0.3); // 399 fired; 406 is the next firing
+    expect(m.pAny(403)).toBeLessThan(0.3);
   });
 });
