@@ -74,7 +74,8 @@ export class GroupCoordinator {
       if (g === undefined) { this.log.warn({ groupId }, 'ignoring unreadable group metadata'); continue; }
       if (worthKeeping(g)) this.apply(groupId, { type: 'timer-fired' }, g);
     }
-    this.log.info({ groups: this.groups.size }, 'group coordinator started');
+    // debug: `warmcast broker` logs exactly one line when it listens (the server's); this is detail.
+    this.log.debug({ groups: this.groups.size }, 'group coordinator started');
   }
 
   /** Answer pending joins/syncs with COORDINATOR_NOT_AVAILABLE, clear timers, finish writes. */
