@@ -6,6 +6,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { pino } from 'pino';
 import { BrokerConfigError, startBroker, type BrokerConfig, type FsyncPolicy } from '@warmcast/broker';
+import { runInForeground } from '../foreground.ts';
 
 interface BrokerFlags {
   port: number;
@@ -51,31 +52,12 @@ export function registerBrokerCommand(program: Command): void {
       if (flags.advertisedHost !== undefined) options.advertisedHost = flags.advertisedHost;
       if (flags.fsync !== undefined) options.fsync = flags.fsync;
       if (flags.retentionMs !== undefined) options.retentionMs = flags.retentionMs;
-      let broker: Awaited<ReturnType<typeof startBroker>>;
-      try {
-        broker = await startBroker(options);
-      } catch (err) {
+      await runInForeground({
+        logger,
+        start: () => startBroker(options),
+        startFailedMessage: 'cannot start the broker',
         // A bad option or a port in use is the user's to fix: one line, no stack, exit 2.
-        if (err instanceof BrokerConfigError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-          logger.error({ err: { message: (err as Error).message } }, 'cannot start the broker');
-          process.exit(2);
-        }
-        throw err;
-      }
-      let stopping = false;
-      const stop = (signal: string): void => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal }, 'shutting down');
-        broker.close().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            logger.error({ err }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
-      };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+        isUserError: (err) => err instanceof BrokerConfigError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE',
+      });
     });
 }

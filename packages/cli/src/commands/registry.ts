@@ -7,6 +7,7 @@ import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { startRegistry } from '@warmcast/registry';
+import { runInForeground } from '../foreground.ts';
 
 interface RegistryFlags {
   port: number;
@@ -29,21 +30,7 @@ export function registerRegistryCommand(program: Command): void {
     .option('--host <host>', 'address to listen on (no auth: keep it on loopback)', '127.0.0.1')
     .action(async (flags: RegistryFlags) => {
       const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'info' });
-      const registry = await startRegistry({ port: flags.port, host: flags.host, dataDir: flags.data, logger });
-      let stopping = false;
-      const stop = (signal: string): void => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal }, 'shutting down');
-        registry.close().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            logger.error({ err }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
-      };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      // No isUserError: start errors propagate as they did before the helper was shared.
+      await runInForeground({ logger, start: () => startRegistry({ port: flags.port, host: flags.host, dataDir: flags.data, logger }) });
     });
 }
