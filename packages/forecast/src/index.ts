@@ -6,6 +6,7 @@ export { IdleHazardModel } from './models/idle-hazard.ts';
 export { PeriodicModel } from './models/periodic.ts';
 export { SeasonalRateModel } from './models/seasonal-rate.ts';
 export { LongIdleModel } from './models/long-idle.ts';
+export { MinuteOfHourModel } from './models/minute-of-hour.ts';
 export { SizeDistribution } from './models/size-distribution.ts';
 export { ComplexityRegression } from './models/complexity-prior.ts';
 export type { CodeFeatures } from './models/complexity-prior.ts';

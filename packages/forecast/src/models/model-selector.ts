@@ -10,6 +10,7 @@
 import type { DemandModel, MinuteObservation, OccurrenceModel, PredictiveDistribution } from '../model.ts';
 import { IdleHazardModel } from './idle-hazard.ts';
 import { LongIdleModel } from './long-idle.ts';
+import { MinuteOfHourModel } from './minute-of-hour.ts';
 import { PeriodicModel } from './periodic.ts';
 import { SeasonalRateModel } from './seasonal-rate.ts';
 import { SizeDistribution } from './size-distribution.ts';
@@ -53,6 +54,7 @@ export class ModelSelector implements DemandModel {
       new PeriodicModel(opts.prior),
       new SeasonalRateModel(opts.prior, opts.startMinuteOfDay),
       new LongIdleModel(opts.prior),
+      new MinuteOfHourModel(opts.prior, opts.startMinuteOfDay),
       ...(opts.extra ?? []),
     ];
     this.loss = new Float64Array(this.candidates.length);
