@@ -1,6 +1,8 @@
 /**
  * Kafka error codes the embedded broker and its clients use (Kafka 3.8.0 Errors.java;
- * the list in CLIENT_NOTES.md section 3, plus INVALID_REQUIRED_ACKS 21 which Produce needs).
+ * the list in CLIENT_NOTES.md section 3, plus INVALID_REQUIRED_ACKS 21 which Produce needs, and
+ * the codes the broker's handlers and group coordinator answer with). The repo's one table of
+ * Kafka error numbers: other modules pick their closed subsets from it with pickErrorCodes.
  */
 export const ErrorCode = {
   UNKNOWN_SERVER_ERROR: -1,
@@ -12,6 +14,7 @@ export const ErrorCode = {
   NOT_LEADER_OR_FOLLOWER: 6,
   REQUEST_TIMED_OUT: 7,
   MESSAGE_TOO_LARGE: 10,
+  OFFSET_METADATA_TOO_LARGE: 12,
   COORDINATOR_LOAD_IN_PROGRESS: 14,
   COORDINATOR_NOT_AVAILABLE: 15,
   NOT_COORDINATOR: 16,
@@ -28,12 +31,15 @@ export const ErrorCode = {
   TOPIC_ALREADY_EXISTS: 36,
   INVALID_PARTITIONS: 37,
   INVALID_REPLICATION_FACTOR: 38,
+  INVALID_REPLICA_ASSIGNMENT: 39,
   INVALID_CONFIG: 40,
   NOT_CONTROLLER: 41,
   INVALID_REQUEST: 42,
   OUT_OF_ORDER_SEQUENCE_NUMBER: 45,
   DUPLICATE_SEQUENCE_NUMBER: 46,
   INVALID_PRODUCER_EPOCH: 47,
+  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: 53,
+  KAFKA_STORAGE_ERROR: 56,
   UNKNOWN_PRODUCER_ID: 59,
   NON_EMPTY_GROUP: 68,
   GROUP_ID_NOT_FOUND: 69,
@@ -44,3 +50,10 @@ export const ErrorCode = {
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCode;
+
+/** A frozen subset of ErrorCode (same literal types), for modules that answer with a closed list. */
+export function pickErrorCodes<K extends ErrorCodeName>(names: readonly K[]): Readonly<Pick<typeof ErrorCode, K>> {
+  const out: Partial<Record<K, number>> = {};
+  for (const name of names) out[name] = ErrorCode[name];
+  return Object.freeze(out as Pick<typeof ErrorCode, K>);
+}

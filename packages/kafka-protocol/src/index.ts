@@ -34,7 +34,7 @@ export { Reader } from './reader.ts';
 export { Writer } from './writer.ts';
 export { crc32c } from './crc32c.ts';
 export type { DeepPartial } from './deep-partial.ts';
-export { ErrorCode } from './error-code.ts';
+export { ErrorCode, pickErrorCodes } from './error-code.ts';
 export type { ErrorCodeName } from './error-code.ts';
 export { API_SPECS, ApiKey, REQUEST_CODECS, RESPONSE_CODECS } from './generated/api-table.ts';
 export type { ApiSpec, MessageCodec } from './generated/api-table.ts';

@@ -1,35 +1,37 @@
 /**
- * Kafka wire error codes the non-group handlers answer with (Kafka 3.8.0 Errors.java), and the
- * mapping from StorageError codes (named after Kafka's error names) to them.
+ * Kafka wire error codes the non-group handlers answer with (a closed subset of the codec's
+ * ErrorCode, the repo's one table of numbers), and the mapping from StorageError codes (named
+ * after Kafka's error names) to them.
  */
+import { pickErrorCodes } from '@warmcast/kafka-protocol';
 import { StorageError } from '../storage/index.ts';
 
-export const KafkaError = Object.freeze({
-  UNKNOWN_SERVER_ERROR: -1,
-  NONE: 0,
-  OFFSET_OUT_OF_RANGE: 1,
-  CORRUPT_MESSAGE: 2,
-  UNKNOWN_TOPIC_OR_PARTITION: 3,
-  LEADER_NOT_AVAILABLE: 5,
-  MESSAGE_TOO_LARGE: 10,
-  COORDINATOR_NOT_AVAILABLE: 15,
-  INVALID_TOPIC_EXCEPTION: 17,
-  INVALID_REQUIRED_ACKS: 21,
-  UNSUPPORTED_VERSION: 35,
-  TOPIC_ALREADY_EXISTS: 36,
-  INVALID_PARTITIONS: 37,
-  INVALID_REPLICATION_FACTOR: 38,
-  INVALID_REPLICA_ASSIGNMENT: 39,
-  INVALID_CONFIG: 40,
-  INVALID_REQUEST: 42,
-  OUT_OF_ORDER_SEQUENCE_NUMBER: 45,
-  DUPLICATE_SEQUENCE_NUMBER: 46,
-  INVALID_PRODUCER_EPOCH: 47,
-  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: 53,
-  KAFKA_STORAGE_ERROR: 56,
-  UNKNOWN_PRODUCER_ID: 59,
-  INVALID_RECORD: 87,
-});
+export const KafkaError = pickErrorCodes([
+  'UNKNOWN_SERVER_ERROR',
+  'NONE',
+  'OFFSET_OUT_OF_RANGE',
+  'CORRUPT_MESSAGE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'MESSAGE_TOO_LARGE',
+  'COORDINATOR_NOT_AVAILABLE',
+  'INVALID_TOPIC_EXCEPTION',
+  'INVALID_REQUIRED_ACKS',
+  'UNSUPPORTED_VERSION',
+  'TOPIC_ALREADY_EXISTS',
+  'INVALID_PARTITIONS',
+  'INVALID_REPLICATION_FACTOR',
+  'INVALID_REPLICA_ASSIGNMENT',
+  'INVALID_CONFIG',
+  'INVALID_REQUEST',
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'DUPLICATE_SEQUENCE_NUMBER',
+  'INVALID_PRODUCER_EPOCH',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+  'KAFKA_STORAGE_ERROR',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_RECORD',
+]);
 
 export type KafkaErrorName = keyof typeof KafkaError;
 
