@@ -6,51 +6,27 @@
  *  53 baseSequence i32 | 57 recordCount i32 | 61 records...
  * Pure: no I/O.
  */
-import { crc32c } from '@warmcast/kafka-protocol';
+import { crc32c, readBatchHeader, verifyBatchCrc, BATCH_HEADER_SIZE, BATCH_LENGTH_PREFIX, CONTROL_FLAG, type RecordBatchHeader } from '@warmcast/kafka-protocol';
 import { StorageError } from './errors.ts';
 
-export const BATCH_HEADER_BYTES = 61;
+// Layout, parsing and CRC come from the codec (one implementation); this file keeps storage's
+// names and its Produce validation (StorageError codes).
+export const BATCH_HEADER_BYTES = BATCH_HEADER_SIZE;
 /** baseOffset (8) + batchLength (4): bytes not counted by batchLength. */
-export const BATCH_LOG_OVERHEAD = 12;
-const CRC_START = 21;
-const ATTR_CONTROL = 0x20;
+export const BATCH_LOG_OVERHEAD = BATCH_LENGTH_PREFIX;
 
-export interface BatchHeader {
-  baseOffset: bigint;
-  /** Whole batch size in bytes, batchLength + 12. */
-  totalBytes: number;
-  magic: number;
-  crc: number;
-  attributes: number;
-  lastOffsetDelta: number;
-  baseTimestamp: bigint;
-  maxTimestamp: bigint;
-  producerId: bigint;
-  producerEpoch: number;
-  baseSequence: number;
-  recordCount: number;
-}
+/** totalBytes = whole batch size in bytes, batchLength + 12. */
+export type BatchHeader = RecordBatchHeader;
 
-/** pre: buf.length >= at + 61. */
-export function parseBatchHeader(buf: Buffer, at = 0): BatchHeader {
-  return {
-    baseOffset: buf.readBigInt64BE(at),
-    totalBytes: buf.readInt32BE(at + 8) + BATCH_LOG_OVERHEAD,
-    magic: buf.readInt8(at + 16),
-    crc: buf.readUInt32BE(at + 17),
-    attributes: buf.readInt16BE(at + 21),
-    lastOffsetDelta: buf.readInt32BE(at + 23),
-    baseTimestamp: buf.readBigInt64BE(at + 27),
-    maxTimestamp: buf.readBigInt64BE(at + 35),
-    producerId: buf.readBigInt64BE(at + 43),
-    producerEpoch: buf.readInt16BE(at + 51),
-    baseSequence: buf.readInt32BE(at + 53),
-    recordCount: buf.readInt32BE(at + 57),
-  };
-}
+/**
+ * pre: buf.length >= at + 61 (every caller checks first; a violation throws the codec's
+ * ProtocolError MALFORMED). One object per header: storage parses on every append and during
+ * recovery, and the codec's reader is the single-allocation one.
+ */
+export const parseBatchHeader: (buf: Buffer, at?: number) => BatchHeader = readBatchHeader;
 
 export function isControlBatch(h: BatchHeader): boolean {
-  return (h.attributes & ATTR_CONTROL) !== 0;
+  return (h.attributes & CONTROL_FLAG) !== 0;
 }
 
 /** The broker's only in-place edits; both are outside the CRC so it stays valid. */
@@ -64,9 +40,9 @@ export function stampBatch(buf: Buffer, at: number, baseOffset: bigint): void {
 // checked against kafkajs's crc32C in test/storage/batch-header.test.ts).
 export { crc32c };
 
-/** CRC check of one whole batch at buf[at, at + totalBytes). */
+/** CRC check of one whole batch at buf[at, at + totalBytes), in place (no subarray). */
 export function batchCrcOk(buf: Buffer, at: number, h: BatchHeader): boolean {
-  return crc32c(buf, at + CRC_START, at + h.totalBytes) === h.crc;
+  return verifyBatchCrc(buf, at, at + h.totalBytes);
 }
 
 /**
