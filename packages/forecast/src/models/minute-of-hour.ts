@@ -1,15 +1,18 @@
 // Minute-of-hour rate: P(any) at minute t = the share of past minutes with the same minute of the
-// clock hour that had requests, shrunk to the function's overall rate with one pseudo-minute
-// (the hazard model's prior weight). Cron schedules are aligned to the clock hour, and a timer
-// that also gets ad-hoc requests (or several schedules, e.g. :05 and :35) has irregular idle times
-// that hide it from the idle-time models; its phase in the hour does not move. Example: a function
-// seen at :05 in 9 of 10 past hours, overall rate 0.02: P(:05) = (9 + 0.02) / (10 + 1) = 0.82,
-// P(:06) = (0 + 0.02) / (10 + 1) = 0.002. Added on the day trace: ~7 % fewer cold starts at 1.0x
-// fixed-10 memory, equal or better on the 8-hour sample (docs/forecasting.md).
+// clock hour that had requests, shrunk to the function's overall rate with 4 pseudo-hours. Cron
+// schedules are aligned to the clock hour, and a timer that also gets ad-hoc requests (or several
+// schedules, e.g. :05 and :35) has irregular idle times that hide it from the idle-time models;
+// its phase in the hour does not move. Example: a function seen at :05 in 9 of 10 past hours,
+// overall rate 0.02: P(:05) = (9 + 4 x 0.02) / (10 + 4) = 0.65, P(:06) = 0.08 / 14 = 0.006.
+// Why 4 pseudo-hours: a single hit at a minute of the hour is weak evidence of a schedule, and with
+// weight 1 it lifts that minute to ~1/13 every hour, which at low thresholds (high memory) wins the
+// model choice by luck over the hazard model's recency. On the day trace 1, 2, 4 and 8 were tried:
+// 1-2 are best at <= 1x fixed-10 memory but worse than without this model above 2x, 8 gives back
+// most of the gain, 4 is at or below the previous frontier everywhere (and on the 8-hour sample).
 import type { MinuteObservation, OccurrenceModel } from '../model.ts';
 
 const HOUR = 60;
-const PRIOR_WEIGHT = 1;
+const PRIOR_WEIGHT = 4;
 
 export class MinuteOfHourModel implements OccurrenceModel {
   readonly name = 'minute-of-hour';

@@ -11,15 +11,16 @@ describe('MinuteOfHourModel', () => {
       m.observe({ minute: t, count: busy ? 1 : 0, instances: busy ? 1 : 0 });
     }
     const base = (10 + 2 * 0.01) / (600 + 2);
-    expect(m.pAny(605)).toBeCloseTo((9 + base) / 11, 12);
-    expect(m.pAny(606)).toBeCloseTo(base / 11, 12);
-    expect(m.pAny(620)).toBeCloseTo((1 + base) / 11, 12);
+    // 4 pseudo-hours at the base rate
+    expect(m.pAny(605)).toBeCloseTo((9 + 4 * base) / 14, 12);
+    expect(m.pAny(606)).toBeCloseTo((4 * base) / 14, 12);
+    expect(m.pAny(620)).toBeCloseTo((1 + 4 * base) / 14, 12);
   });
 
   it('follows the clock: slot 0 at 08:30 puts slot 5 at minute 35 of the hour', () => {
     const m = new MinuteOfHourModel(0.01, 8 * 60 + 30);
     for (let t = 0; t < 600; t++) m.observe({ minute: t, count: t % 60 === 5 ? 1 : 0, instances: t % 60 === 5 ? 1 : 0 });
-    expect(m.pAny(665)).toBeGreaterThan(0.9);
+    expect(m.pAny(665)).toBeCloseTo((10 + 4 * (10 + 0.02) / 602) / 14, 12);
     expect(m.pAny(635)).toBeLessThan(0.01);
   });
 
