@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { LogManager, resolveLogConfig, crc32c, type FsyncPolicy } from '../src/storage/index.ts';
+import { encodeRecordBatch } from '@warmcast/kafka-protocol';
+import { LogManager, resolveLogConfig, type FsyncPolicy } from '../src/storage/index.ts';
 import { Segment } from '../src/storage/segment.ts';
 
 // Count fsyncs (bench only): appends per fsync shows how much group commit shares.
@@ -27,31 +28,13 @@ const root = values.dir ?? tmpdir();
 let budgetBytes = Number(values.mib) * 1024 * 1024;
 const budgetMs = Number(values.seconds) * 1000;
 
-/** One uncompressed batch of one record with a `valueBytes` value and a valid CRC-32C. */
+/** One uncompressed batch of one record with a `valueBytes` value and a valid CRC-32C (the codec's encoder; epoch/sequence 0 as before). */
 function batchOf(valueBytes: number): Buffer {
-  const varint = (n: number): number[] => {
-    let v = ((n << 1) ^ (n >> 31)) >>> 0;
-    const out: number[] = [];
-    while (v > 0x7f) {
-      out.push((v & 0x7f) | 0x80);
-      v >>>= 7;
-    }
-    out.push(v);
-    return out;
-  };
-  const value = Buffer.alloc(valueBytes, 0x5a);
-  const body = Buffer.concat([Buffer.from([0, ...varint(0), ...varint(0), ...varint(-1), ...varint(valueBytes)]), value, Buffer.from(varint(0))]);
-  const record = Buffer.concat([Buffer.from(varint(body.length)), body]);
-  const head = Buffer.alloc(61);
-  head.writeInt32BE(49 + record.length, 8);
-  head.writeInt8(2, 16);
-  head.writeBigInt64BE(1_700_000_000_000n, 27);
-  head.writeBigInt64BE(1_700_000_000_000n, 35);
-  head.writeBigInt64BE(-1n, 43);
-  head.writeInt32BE(1, 57);
-  const batch = Buffer.concat([head, record]);
-  batch.writeUInt32BE(crc32c(batch, 21), 17);
-  return batch;
+  return encodeRecordBatch({
+    records: [{ key: null, value: Buffer.alloc(valueBytes, 0x5a), timestamp: 1_700_000_000_000n }],
+    producerEpoch: 0,
+    baseSequence: 0,
+  });
 }
 
 interface Row {

@@ -3,8 +3,7 @@
  * (resending one Produce batch, fuzzing). Uses the generated codec for requests/responses.
  */
 import { connect, type Socket } from 'node:net';
-import { decodeResponse, encodeRequest } from '@warmcast/kafka-protocol';
-import { crc32c } from '../../src/storage/index.ts';
+import { decodeResponse, encodeRecordBatch, encodeRequest } from '@warmcast/kafka-protocol';
 
 export class RawClient {
   private buf = Buffer.alloc(0);
@@ -76,41 +75,13 @@ export class RawClient {
   }
 }
 
-function zigzag(n: number): number[] {
-  let v = (n << 1) ^ (n >> 31);
-  const out: number[] = [];
-  v >>>= 0;
-  while (v >= 0x80) { out.push((v & 0x7f) | 0x80); v >>>= 7; }
-  out.push(v);
-  return out;
-}
-
-/** A record batch v2 (uncompressed) with the given producer fields, CRC-32C filled in. */
+/** A record batch v2 (uncompressed) with the given producer fields, CRC-32C filled in (the codec's encoder). */
 export function recordBatch(values: string[], opts: { producerId?: bigint; producerEpoch?: number; baseSequence?: number; timestamp?: bigint } = {}): Buffer {
   const ts = opts.timestamp ?? 1_700_000_000_000n;
-  const records = values.map((v, i) => {
-    const value = Buffer.from(v);
-    const body = Buffer.concat([
-      Buffer.from([0]), Buffer.from(zigzag(0)), Buffer.from(zigzag(i)),
-      Buffer.from(zigzag(-1)), Buffer.from(zigzag(value.length)), value, Buffer.from(zigzag(0)),
-    ]);
-    return Buffer.concat([Buffer.from(zigzag(body.length)), body]);
+  return encodeRecordBatch({
+    records: values.map((v) => ({ key: null, value: v, timestamp: ts })),
+    producerId: opts.producerId ?? -1n,
+    producerEpoch: opts.producerEpoch ?? -1,
+    baseSequence: opts.baseSequence ?? -1,
   });
-  const payload = Buffer.concat(records);
-  const h = Buffer.alloc(61);
-  h.writeBigInt64BE(0n, 0);
-  h.writeInt32BE(61 - 12 + payload.length, 8);
-  h.writeInt32BE(0, 12);
-  h.writeInt8(2, 16);
-  h.writeInt16BE(0, 21);
-  h.writeInt32BE(values.length - 1, 23);
-  h.writeBigInt64BE(ts, 27);
-  h.writeBigInt64BE(ts, 35);
-  h.writeBigInt64BE(opts.producerId ?? -1n, 43);
-  h.writeInt16BE(opts.producerEpoch ?? -1, 51);
-  h.writeInt32BE(opts.baseSequence ?? -1, 53);
-  h.writeInt32BE(values.length, 57);
-  const batch = Buffer.concat([h, payload]);
-  batch.writeUInt32BE(crc32c(batch.subarray(21)) >>> 0, 17);
-  return batch;
 }

@@ -1,13 +1,15 @@
 /**
- * Encodes record batches v2 (uncompressed) with a correct CRC-32C, the way producers send
- * them (baseOffset 0, partitionLeaderEpoch 0). Cross-checked against kafkajs's encoder in
- * batch-header.test.ts.
+ * Record batches v2 (uncompressed) with a correct CRC-32C, the way producers send them
+ * (baseOffset 0, partitionLeaderEpoch 0), built by the codec's encodeRecordBatch (one encoder in
+ * the repo). Cross-checked against kafkajs's encoder in batch-header.test.ts. Tests that need
+ * malformed batches corrupt these bytes afterwards (see splitProducedBatches cases).
  */
-import { crc32c } from '../../../src/storage/index.ts';
+import { encodeRecordBatch } from '@warmcast/kafka-protocol';
 
 export interface TestRecord {
   key?: string | Buffer | null;
   value: string | Buffer | null;
+  /** Relative to the batch's baseTimestamp; the first record's must be 0 (the codec takes the first record's time as baseTimestamp). */
   timestampDelta?: number;
 }
 
@@ -19,56 +21,16 @@ export interface TestBatch {
   baseSequence?: number;
 }
 
-function varint(n: number): Buffer {
-  // zigzag + LEB128 (protobuf sint32)
-  let v = ((n << 1) ^ (n >> 31)) >>> 0;
-  const out: number[] = [];
-  while (v > 0x7f) {
-    out.push((v & 0x7f) | 0x80);
-    v >>>= 7;
-  }
-  out.push(v);
-  return Buffer.from(out);
-}
-
-function bytesField(b: string | Buffer | null | undefined): Buffer {
-  if (b === null || b === undefined) return varint(-1);
-  const buf = typeof b === 'string' ? Buffer.from(b) : b;
-  return Buffer.concat([varint(buf.length), buf]);
-}
-
-export function encodeRecord(r: TestRecord, offsetDelta: number): Buffer {
-  const body = Buffer.concat([
-    Buffer.from([0]), // attributes
-    varint(r.timestampDelta ?? 0),
-    varint(offsetDelta),
-    bytesField(r.key),
-    bytesField(r.value),
-    varint(0), // headers
-  ]);
-  return Buffer.concat([varint(body.length), body]);
-}
-
 export function encodeBatch(b: TestBatch): Buffer {
   const baseTs = b.baseTimestamp ?? 1_700_000_000_000n;
-  const maxDelta = Math.max(0, ...b.records.map((r) => r.timestampDelta ?? 0));
-  const records = Buffer.concat(b.records.map((r, i) => encodeRecord(r, i)));
-  const head = Buffer.alloc(61);
-  head.writeBigInt64BE(0n, 0);
-  head.writeInt32BE(61 - 12 + records.length, 8);
-  head.writeInt32BE(0, 12);
-  head.writeInt8(2, 16);
-  head.writeInt16BE(0, 21);
-  head.writeInt32BE(b.records.length - 1, 23);
-  head.writeBigInt64BE(baseTs, 27);
-  head.writeBigInt64BE(baseTs + BigInt(maxDelta), 35);
-  head.writeBigInt64BE(b.producerId ?? -1n, 43);
-  head.writeInt16BE(b.producerEpoch ?? 0, 51);
-  head.writeInt32BE(b.baseSequence ?? 0, 53);
-  head.writeInt32BE(b.records.length, 57);
-  const batch = Buffer.concat([head, records]);
-  batch.writeUInt32BE(crc32c(batch, 21), 17);
-  return batch;
+  if ((b.records[0]?.timestampDelta ?? 0) !== 0) throw new RangeError('first record timestampDelta must be 0');
+  return encodeRecordBatch({
+    records: b.records.map((r) => ({ key: r.key ?? null, value: r.value, timestamp: baseTs + BigInt(r.timestampDelta ?? 0) })),
+    // This helper's producers default to epoch 0 / sequence 0 (the codec's defaults are -1).
+    producerId: b.producerId ?? -1n,
+    producerEpoch: b.producerEpoch ?? 0,
+    baseSequence: b.baseSequence ?? 0,
+  });
 }
 
 /** A batch of `count` records with values "<tag>-<i>". */
