@@ -45,6 +45,7 @@ export class ModelSelector implements DemandModel {
   private readonly loss: Float64Array;
   private best = 0;
   private last = -1;
+  private lastActive = -1;
   private threshold = -1;
   readonly sizes = new SizeDistribution();
 
@@ -85,6 +86,7 @@ export class ModelSelector implements DemandModel {
     for (const m of this.candidates) m.observe(o);
     this.sizes.add(o.count, o.instances);
     this.last = o.minute;
+    if (o.count > 0) this.lastActive = o.minute;
   }
 
   /** share of observed minutes with requests (the hazard model's shrunk base rate) */
@@ -92,8 +94,17 @@ export class ModelSelector implements DemandModel {
     return (this.candidates[0] as IdleHazardModel).baseRate();
   }
 
+  /**
+   * The chosen candidate's P(any), except in the minute right after a request: there at least the
+   * idle-time hazard at gap 1 (how often a request was followed by one in the next minute). The
+   * choice scores every minute alike, so a model chosen for being right over long idle stretches
+   * (the smoothed or minute-of-hour rate) can miss the continuation of a burst. On the day trace
+   * this gave 4-8 % fewer cold starts at equal memory (0.75x-1.5x fixed 10), the 8-hour sample equal.
+   */
   pAny(minute: number): number {
-    return this.chosen.pAny(minute);
+    const p = this.chosen.pAny(minute);
+    if (this.lastActive < 0 || minute !== this.lastActive + 1 || this.best === 0) return p;
+    return Math.max(p, (this.candidates[0] as IdleHazardModel).pAny(minute));
   }
 
   predict(horizons: readonly number[], levels: readonly number[]): PredictiveDistribution {

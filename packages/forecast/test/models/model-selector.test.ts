@@ -30,6 +30,30 @@ describe('ModelSelector', () => {
   });
 });
 
+describe('ModelSelector after a request', () => {
+  it('answers at least the hazard at gap 1 in the next minute, the chosen model otherwise', () => {
+    // an hourly pair of minutes (:17, :18) plus random requests: the minute-of-hour rate is chosen,
+    // but it does not know that a request is often followed by another in the next minute
+    const sel = new ModelSelector({ prior: 0.01, startMinuteOfDay: 0 });
+    sel.setDecisionThreshold(0.1);
+    let s = 7;
+    const rnd = (): number => ((s = (s * 16807) % 2147483647) / 2147483647);
+    for (let t = 0; t < 720; t++) {
+      const busy = t % 60 === 17 || t % 60 === 18 || rnd() < 0.03;
+      sel.observe({ minute: t, count: busy ? 1 : 0, instances: busy ? 1 : 0 });
+    }
+    sel.observe({ minute: 720, count: 1, instances: 1 });
+    expect(sel.chosen.name).toBe('minute-of-hour');
+    const hazard = sel.candidates.find((c) => c.name === 'hazard');
+    const h1 = hazard?.pAny(721) ?? 0;
+    expect(h1).toBeGreaterThan(sel.chosen.pAny(721));
+    expect(sel.pAny(721)).toBe(h1);
+    // two minutes after the request: the chosen model alone
+    sel.observe({ minute: 721, count: 0, instances: 0 });
+    expect(sel.pAny(722)).toBe(sel.chosen.pAny(722));
+  });
+});
+
 describe('decisionLoss', () => {
   it.each([
     // theta 0.2: a missed request costs 0.8, an idle warm minute 0.2, right calls 0
