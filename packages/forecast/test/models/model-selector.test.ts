@@ -31,7 +31,7 @@ describe('ModelSelector', () => {
 });
 
 describe('ModelSelector after a request', () => {
-  it('answers at least the hazard at gap 1 in the next minute, the chosen model otherwise', () => {
+  it('answers at least the hazard within 10 minutes of a request, the chosen model otherwise', () => {
     // an hourly pair of minutes (:17, :18) plus random requests: the minute-of-hour rate is chosen,
     // but it does not know that a request is often followed by another in the next minute
     const sel = new ModelSelector({ prior: 0.01, startMinuteOfDay: 0 });
@@ -48,9 +48,13 @@ describe('ModelSelector after a request', () => {
     const h1 = hazard?.pAny(721) ?? 0;
     expect(h1).toBeGreaterThan(sel.chosen.pAny(721));
     expect(sel.pAny(721)).toBe(h1);
-    // two minutes after the request: the chosen model alone
-    sel.observe({ minute: 721, count: 0, instances: 0 });
-    expect(sel.pAny(722)).toBe(sel.chosen.pAny(722));
+    // within 10 minutes of the request the hazard stays a floor; from 11 minutes on the chosen model alone
+    for (let t = 721; t < 730; t++) sel.observe({ minute: t, count: 0, instances: 0 });
+    expect(sel.pAny(730)).toBe(Math.max(sel.chosen.pAny(730), hazard?.pAny(730) ?? 0));
+    sel.observe({ minute: 730, count: 0, instances: 0 });
+    expect(sel.chosen.name).toBe('minute-of-hour');
+    expect(sel.pAny(731)).toBe(sel.chosen.pAny(731));
+    expect(hazard?.pAny(731)).not.toBe(sel.chosen.pAny(731));
   });
 });
 
