@@ -8,7 +8,7 @@
 // weight 1 it lifts that minute to ~1/13 every hour, which at low thresholds (high memory) wins the
 // model choice by luck over the hazard model's recency. On the day trace 1, 2, 4 and 8 were tried:
 // 1-2 are best at <= 1x fixed-10 memory but worse than without this model above 2x, 8 gives back
-// most of the gain, 4 is at or below the previous frontier everywhere (and on the 8-hour sample).
+// most of the gain, 4 is below or within 1 % of the previous frontier everywhere (both traces).
 import type { MinuteObservation, OccurrenceModel } from '../model.ts';
 
 const HOUR = 60;
