@@ -7,16 +7,15 @@
  * Differences from Kafka: no SupportedFeatures/FinalizedFeatures tags (optional for clients);
  * ClientSoftwareName/Version are not validated.
  */
+import type { ApiVersionsResponse, ApiVersionsResponseApiVersion } from '@warmcast/kafka-protocol';
 import type { ApiHandler } from './handler.ts';
 
-export interface ApiVersionsResponse {
-  errorCode: number;
-  apiKeys: { apiKey: number; minVersion: number; maxVersion: number }[];
-  throttleTimeMs: number;
-}
+export type ApiVersionsAnswer = Pick<ApiVersionsResponse, 'errorCode' | 'throttleTimeMs'> & {
+  apiKeys: Pick<ApiVersionsResponseApiVersion, 'apiKey' | 'minVersion' | 'maxVersion'>[];
+};
 
 /** `registered` is read on every request so the list always matches the router's table. */
-export function apiVersionsHandler(registered: () => readonly ApiHandler[]): ApiHandler<unknown, ApiVersionsResponse> {
+export function apiVersionsHandler(registered: () => readonly ApiHandler[]): ApiHandler<unknown, ApiVersionsAnswer> {
   return {
     apiKey: 18,
     minVersion: 0,

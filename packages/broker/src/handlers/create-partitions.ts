@@ -4,19 +4,15 @@
  * (37). Unknown topic: UNKNOWN_TOPIC_OR_PARTITION (3). Manual assignments:
  * INVALID_REPLICA_ASSIGNMENT (39). validateOnly: checks only.
  */
+import type { CreatePartitionsRequest, CreatePartitionsResponse, CreatePartitionsResponseCreatePartitionsTopicResult } from '@warmcast/kafka-protocol';
 import { KafkaError, toKafkaError } from '../server/error-codes.ts';
 import { partitionCount } from '../server/topic-info.ts';
 import type { ApiHandler } from './handler.ts';
 
-export interface CreatePartitionsRequest {
-  topics: { name: string; count: number; assignments: { brokerIds: number[] }[] | null }[];
-  timeoutMs: number;
-  validateOnly: boolean;
-}
-interface Result { name: string; errorCode: number; errorMessage: string | null }
-export interface CreatePartitionsResponse { throttleTimeMs: number; results: Result[] }
+type Result = Pick<CreatePartitionsResponseCreatePartitionsTopicResult, 'name' | 'errorCode' | 'errorMessage'>;
+export type CreatePartitionsAnswer = Pick<CreatePartitionsResponse, 'throttleTimeMs'> & { results: Result[] };
 
-export const createPartitionsHandler: ApiHandler<CreatePartitionsRequest, CreatePartitionsResponse> = {
+export const createPartitionsHandler: ApiHandler<CreatePartitionsRequest, CreatePartitionsAnswer> = {
   apiKey: 37,
   minVersion: 0,
   maxVersion: 1,

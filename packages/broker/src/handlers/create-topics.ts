@@ -10,22 +10,14 @@
  * - validateOnly (v1+): all checks, nothing created.
  * Differences from Kafka: creation is synchronous, so timeoutMs is not needed.
  */
+import type { CreateTopicsRequest, CreateTopicsResponse, CreateTopicsResponseCreatableTopicResult } from '@warmcast/kafka-protocol';
 import { KafkaError, toKafkaError, topicNameProblem } from '../server/error-codes.ts';
 import type { ApiHandler } from './handler.ts';
 
-export interface CreateTopicsRequest {
-  topics: {
-    name: string; numPartitions: number; replicationFactor: number;
-    assignments: { partitionIndex: number; brokerIds: number[] }[];
-    configs: { name: string; value: string | null }[];
-  }[];
-  timeoutMs: number;
-  validateOnly?: boolean;
-}
-interface TopicResult { name: string; errorCode: number; errorMessage: string | null }
-export interface CreateTopicsResponse { throttleTimeMs: number; topics: TopicResult[] }
+type TopicResult = Pick<CreateTopicsResponseCreatableTopicResult, 'name' | 'errorCode' | 'errorMessage'>;
+export type CreateTopicsAnswer = Pick<CreateTopicsResponse, 'throttleTimeMs'> & { topics: TopicResult[] };
 
-export const createTopicsHandler: ApiHandler<CreateTopicsRequest, CreateTopicsResponse> = {
+export const createTopicsHandler: ApiHandler<CreateTopicsRequest, CreateTopicsAnswer> = {
   apiKey: 19,
   minVersion: 0,
   maxVersion: 4,

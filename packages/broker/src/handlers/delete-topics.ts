@@ -4,18 +4,19 @@
  * committed offsets of that topic go too, as Kafka does. Unknown topic:
  * UNKNOWN_TOPIC_OR_PARTITION (3). Differences from Kafka: deletion is synchronous.
  */
+import type { DeleteTopicsRequest, DeleteTopicsResponse, DeleteTopicsResponseDeletableTopicResult } from '@warmcast/kafka-protocol';
 import { KafkaError, toKafkaError } from '../server/error-codes.ts';
 import type { ApiHandler } from './handler.ts';
 
-export interface DeleteTopicsRequest { topicNames: string[]; timeoutMs: number }
-export interface DeleteTopicsResponse { throttleTimeMs: number; responses: { name: string; errorCode: number }[] }
+type TopicResult = Pick<DeleteTopicsResponseDeletableTopicResult, 'errorCode'> & { name: string };
+export type DeleteTopicsAnswer = Pick<DeleteTopicsResponse, 'throttleTimeMs'> & { responses: TopicResult[] };
 
-export const deleteTopicsHandler: ApiHandler<DeleteTopicsRequest, DeleteTopicsResponse> = {
+export const deleteTopicsHandler: ApiHandler<DeleteTopicsRequest, DeleteTopicsAnswer> = {
   apiKey: 20,
   minVersion: 0,
   maxVersion: 1,
   async handle(broker, request) {
-    const responses: { name: string; errorCode: number }[] = [];
+    const responses: TopicResult[] = [];
     for (const name of request.topicNames) {
       if (!broker.logs.hasTopic(name)) { responses.push({ name, errorCode: KafkaError.UNKNOWN_TOPIC_OR_PARTITION }); continue; }
       try {

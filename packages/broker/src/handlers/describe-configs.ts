@@ -11,18 +11,16 @@
  * Differences from Kafka: a handful of keys instead of Kafka's ~40 per topic; AlterConfigs is
  * not offered, so every value is effectively read-only.
  */
+import type { DescribeConfigsRequest, DescribeConfigsResponse, DescribeConfigsResponseDescribeConfigsResourceResult, DescribeConfigsResponseDescribeConfigsResult } from '@warmcast/kafka-protocol';
 import type { BrokerContext } from '../server/context.ts';
 import { logConfigOf } from '../server/config.ts';
 import { KafkaError } from '../server/error-codes.ts';
 import { topicLogConfig } from '../storage/index.ts';
 import type { ApiHandler } from './handler.ts';
 
-export interface DescribeConfigsRequest {
-  resources: { resourceType: number; resourceName: string; configurationKeys: string[] | null }[];
-}
-interface ConfigEntry { name: string; value: string | null; readOnly: boolean; isDefault: boolean; configSource: number; isSensitive: boolean; synonyms: never[] }
-interface Result { errorCode: number; errorMessage: string | null; resourceType: number; resourceName: string; configs: ConfigEntry[] }
-export interface DescribeConfigsResponse { throttleTimeMs: number; results: Result[] }
+type ConfigEntry = Pick<DescribeConfigsResponseDescribeConfigsResourceResult, 'name' | 'value' | 'readOnly' | 'isDefault' | 'configSource' | 'isSensitive'> & { synonyms: never[] };
+type Result = Pick<DescribeConfigsResponseDescribeConfigsResult, 'errorCode' | 'errorMessage' | 'resourceType' | 'resourceName'> & { configs: ConfigEntry[] };
+export type DescribeConfigsAnswer = Pick<DescribeConfigsResponse, 'throttleTimeMs'> & { results: Result[] };
 
 const TOPIC = 2;
 const BROKER = 4;
@@ -64,7 +62,7 @@ function brokerConfigs(broker: BrokerContext): ConfigEntry[] {
   ];
 }
 
-export const describeConfigsHandler: ApiHandler<DescribeConfigsRequest, DescribeConfigsResponse> = {
+export const describeConfigsHandler: ApiHandler<DescribeConfigsRequest, DescribeConfigsAnswer> = {
   apiKey: 32,
   minVersion: 0,
   maxVersion: 2,

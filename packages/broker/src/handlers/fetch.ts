@@ -18,31 +18,22 @@
  *   sessionId 0 ("no session"); any other epoch gets FETCH_SESSION_ID_NOT_FOUND (70), which
  *   makes clients fall back to full fetches, as Kafka does when its session cache is full.
  */
+import type { FetchRequest, FetchResponse, FetchResponsePartitionData } from '@warmcast/kafka-protocol';
 import type { BrokerContext } from '../server/context.ts';
 import { KafkaError, toKafkaError } from '../server/error-codes.ts';
 import type { ApiHandler, RequestContext } from './handler.ts';
 
-export interface FetchRequest {
-  maxWaitMs: number; minBytes: number; maxBytes: number; isolationLevel: number;
-  sessionId: number; sessionEpoch: number;
-  topics: { topic: string; partitions: { partition: number; fetchOffset: bigint; partitionMaxBytes: number }[] }[];
-}
-
-interface PartitionData {
-  partitionIndex: number; errorCode: number; highWatermark: bigint; lastStableOffset: bigint; logStartOffset: bigint;
-  abortedTransactions: { producerId: bigint; firstOffset: bigint }[] | null; preferredReadReplica: number; records: Buffer;
-}
-export interface FetchResponse {
-  throttleTimeMs: number; errorCode: number; sessionId: number;
-  responses: { topic: string; partitions: PartitionData[] }[];
-}
+/** The fields this handler sets, checked against the generated spec types (missing ones encode as defaults). */
+type PartitionData = Pick<FetchResponsePartitionData, 'partitionIndex' | 'errorCode' | 'highWatermark' | 'lastStableOffset'
+  | 'logStartOffset' | 'abortedTransactions' | 'preferredReadReplica'> & { records: Buffer };
+type FetchAnswer = Pick<FetchResponse, 'throttleTimeMs' | 'errorCode' | 'sessionId'> & { responses: { topic: string; partitions: PartitionData[] }[] };
 
 const FETCH_SESSION_ID_NOT_FOUND = 70;
 const READ_COMMITTED = 1;
 /** Kafka sends an empty record set, never null: librdkafka rejects size -1 ("invalid MessageSetSize -1"). */
 const NO_RECORDS = Buffer.alloc(0);
 
-interface Collected { response: FetchResponse; bytes: number; errors: boolean }
+interface Collected { response: FetchAnswer; bytes: number; errors: boolean }
 type Budget = { left: number; first: boolean };
 type FetchPartition = FetchRequest['topics'][number]['partitions'][number];
 
@@ -74,7 +65,7 @@ async function collect(broker: BrokerContext, req: FetchRequest): Promise<Collec
   const budget: Budget = { left: req.maxBytes > 0 ? req.maxBytes : 0x7fffffff, first: true };
   let bytes = 0;
   let errors = false;
-  const responses: FetchResponse['responses'] = [];
+  const responses: FetchAnswer['responses'] = [];
   // Sequential on purpose: the maxBytes budget is spent in request order (KIP-74).
   for (const t of req.topics) {
     const partitions: PartitionData[] = [];
@@ -103,7 +94,7 @@ function waitAny(broker: BrokerContext, req: FetchRequest, ms: number, signal: A
   });
 }
 
-export const fetchHandler: ApiHandler<FetchRequest, FetchResponse> = {
+export const fetchHandler: ApiHandler<FetchRequest, FetchAnswer> = {
   apiKey: 1,
   minVersion: 4,
   maxVersion: 11,

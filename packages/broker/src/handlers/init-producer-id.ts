@@ -9,17 +9,15 @@
  * - transactionalId non-null: no transaction coordinator here. Kafka answers a broker without
  *   one with COORDINATOR_NOT_AVAILABLE (15), which we copy; clients retry, then give up.
  */
+import type { InitProducerIdRequest, InitProducerIdResponse } from '@warmcast/kafka-protocol';
 import { KafkaError } from '../server/error-codes.ts';
 import type { ApiHandler } from './handler.ts';
 
-export interface InitProducerIdRequest {
-  transactionalId: string | null; transactionTimeoutMs: number; producerId?: bigint; producerEpoch?: number;
-}
-export interface InitProducerIdResponse { throttleTimeMs: number; errorCode: number; producerId: bigint; producerEpoch: number }
+export type InitProducerIdAnswer = Pick<InitProducerIdResponse, 'throttleTimeMs' | 'errorCode' | 'producerId' | 'producerEpoch'>;
 
 const MAX_EPOCH = 32767;
 
-export const initProducerIdHandler: ApiHandler<InitProducerIdRequest, InitProducerIdResponse> = {
+export const initProducerIdHandler: ApiHandler<InitProducerIdRequest, InitProducerIdAnswer> = {
   apiKey: 22,
   minVersion: 0,
   maxVersion: 4,

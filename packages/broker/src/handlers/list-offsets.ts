@@ -10,20 +10,17 @@
  * Differences from Kafka: the returned timestamp for a lookup is the requested one when
  * storage does not report the record's own timestamp; -3 (max timestamp, KIP-734, v7+) is not offered.
  */
+import type { ListOffsetsRequest, ListOffsetsResponse, ListOffsetsResponseListOffsetsPartitionResponse } from '@warmcast/kafka-protocol';
 import { KafkaError, toKafkaError } from '../server/error-codes.ts';
 import type { ApiHandler } from './handler.ts';
 
-export interface ListOffsetsRequest {
-  replicaId: number; isolationLevel: number;
-  topics: { name: string; partitions: { partitionIndex: number; timestamp: bigint }[] }[];
-}
-interface PartitionResponse { partitionIndex: number; errorCode: number; timestamp: bigint; offset: bigint }
-export interface ListOffsetsResponse { throttleTimeMs: number; topics: { name: string; partitions: PartitionResponse[] }[] }
+type PartitionResponse = Pick<ListOffsetsResponseListOffsetsPartitionResponse, 'partitionIndex' | 'errorCode' | 'timestamp' | 'offset'>;
+export type ListOffsetsAnswer = Pick<ListOffsetsResponse, 'throttleTimeMs'> & { topics: { name: string; partitions: PartitionResponse[] }[] };
 
 const LATEST = -1n;
 const EARLIEST = -2n;
 
-export const listOffsetsHandler: ApiHandler<ListOffsetsRequest, ListOffsetsResponse> = {
+export const listOffsetsHandler: ApiHandler<ListOffsetsRequest, ListOffsetsAnswer> = {
   apiKey: 2,
   minVersion: 1,
   maxVersion: 3,

@@ -9,29 +9,21 @@
  * - Every partition: leader = nodeId, replicas = isr = [nodeId], no offline replicas.
  * Differences from Kafka: no racks, no authorized operations (v8+ is not offered anyway).
  */
+import type { MetadataRequest, MetadataResponse as MetadataSpec, MetadataResponseMetadataResponseBroker, MetadataResponseMetadataResponsePartition, MetadataResponseMetadataResponseTopic } from '@warmcast/kafka-protocol';
 import type { BrokerContext } from '../server/context.ts';
 import { KafkaError, toKafkaError, topicNameProblem } from '../server/error-codes.ts';
 import { partitionCount, topicNames } from '../server/topic-info.ts';
 import type { ApiHandler, RequestContext } from './handler.ts';
 
-export interface MetadataRequest {
-  topics: { name: string | null }[] | null;
-  allowAutoTopicCreation?: boolean;
-}
 
-interface MetadataPartition {
-  errorCode: number; partitionIndex: number; leaderId: number; leaderEpoch: number;
-  replicaNodes: number[]; isrNodes: number[]; offlineReplicas: number[];
-}
-interface MetadataTopic { errorCode: number; name: string; isInternal: boolean; partitions: MetadataPartition[] }
+type MetadataPartition = Pick<MetadataResponseMetadataResponsePartition, 'errorCode' | 'partitionIndex' | 'leaderId' | 'leaderEpoch'
+  | 'replicaNodes' | 'isrNodes' | 'offlineReplicas'>;
+type MetadataTopic = Pick<MetadataResponseMetadataResponseTopic, 'errorCode' | 'name' | 'isInternal'> & { partitions: MetadataPartition[] };
 
-export interface MetadataResponse {
-  throttleTimeMs: number;
-  brokers: { nodeId: number; host: string; port: number; rack: string | null }[];
-  clusterId: string | null;
-  controllerId: number;
+export type MetadataResponse = Pick<MetadataSpec, 'throttleTimeMs' | 'clusterId' | 'controllerId'> & {
+  brokers: Pick<MetadataResponseMetadataResponseBroker, 'nodeId' | 'host' | 'port' | 'rack'>[];
   topics: MetadataTopic[];
-}
+};
 
 function describe(broker: BrokerContext, name: string, count: number): MetadataTopic {
   const partitions: MetadataPartition[] = [];

@@ -20,24 +20,16 @@
  * Differences from Kafka: transactional batches are stored but no transaction state exists
  * (no transactional producer is supported); no throttling; v8 recordErrors not offered.
  */
+import type { ProduceRequest, ProduceResponse, ProduceResponsePartitionProduceResponse, ProduceResponseTopicProduceResponse } from '@warmcast/kafka-protocol';
 import type { BrokerContext } from '../server/context.ts';
 import { KafkaError, toKafkaError } from '../server/error-codes.ts';
 import type { ApiHandler, RequestContext } from './handler.ts';
 
-export interface ProduceRequest {
-  transactionalId: string | null;
-  acks: number;
-  timeoutMs: number;
-  topicData: { name: string; partitionData: { index: number; records: Buffer | null }[] }[];
-}
 
-interface PartitionProduceResponse {
-  index: number; errorCode: number; baseOffset: bigint; logAppendTimeMs: bigint; logStartOffset: bigint;
-}
-export interface ProduceResponse {
-  responses: { name: string; partitionResponses: PartitionProduceResponse[] }[];
-  throttleTimeMs: number;
-}
+type PartitionProduceResponse = Pick<ProduceResponsePartitionProduceResponse, 'index' | 'errorCode' | 'baseOffset' | 'logAppendTimeMs' | 'logStartOffset'>;
+export type ProduceAnswer = Pick<ProduceResponse, 'throttleTimeMs'> & {
+  responses: (Pick<ProduceResponseTopicProduceResponse, 'name'> & { partitionResponses: PartitionProduceResponse[] })[];
+};
 
 const failed = (index: number, errorCode: number): PartitionProduceResponse =>
   ({ index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n });
@@ -58,7 +50,7 @@ async function appendOne(broker: BrokerContext, topic: string, index: number, re
   }
 }
 
-export const produceHandler: ApiHandler<ProduceRequest, ProduceResponse> = {
+export const produceHandler: ApiHandler<ProduceRequest, ProduceAnswer> = {
   apiKey: 0,
   minVersion: 0, // see the header: librdkafka's codec gate
   maxVersion: 7,
