@@ -6,7 +6,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { startRegistry } from '@warmcast/registry';
+import { RegistryConfigError, startRegistry } from '@warmcast/registry';
 import { runInForeground } from '../foreground.ts';
 
 interface RegistryFlags {
@@ -30,7 +30,12 @@ export function registerRegistryCommand(program: Command): void {
     .option('--host <host>', 'address to listen on (no auth: keep it on loopback)', '127.0.0.1')
     .action(async (flags: RegistryFlags) => {
       const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'info' });
-      // No isUserError: start errors propagate as they did before the helper was shared.
-      await runInForeground({ logger, start: () => startRegistry({ port: flags.port, host: flags.host, dataDir: flags.data, logger }) });
+      await runInForeground({
+        logger,
+        start: () => startRegistry({ port: flags.port, host: flags.host, dataDir: flags.data, logger }),
+        startFailedMessage: 'schema registry cannot start',
+        // A bad option or a busy port is the user's to fix: one line, exit 2 (as `warmcast broker`).
+        isUserError: (err) => err instanceof RegistryConfigError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE',
+      });
     });
 }
