@@ -13,6 +13,8 @@ export interface ExecutionRequest {
   functionId: string;
   /** Runtime image and version, e.g. python3.12, node20. */
   runtime: string;
+  /** Size class of the VM the request asks for; with runtime it names the pool configuration. */
+  sizeClass: SizeClass;
   /** Source language of the code. */
   language: Language;
   /** Content reference of the code (e.g. sha256:... or an object-store URI). */
@@ -45,6 +47,8 @@ export interface ExecutionRequestInput {
   functionId: string;
   /** Runtime image and version, e.g. python3.12, node20. */
   runtime: string;
+  /** Size class of the VM the request asks for; with runtime it names the pool configuration. */
+  sizeClass?: SizeClass;
   /** Source language of the code. */
   language: Language;
   /** Content reference of the code (e.g. sha256:... or an object-store URI). */
@@ -64,6 +68,10 @@ export interface ExecutionRequestInput {
   /** When the producer published the event, ms since the Unix epoch (UTC). */
   producedAt: number;
 }
+
+/** VM size class: XS=0.25 vCPU/256 MiB, S=0.5/512, M=1/1024, L=2/2048, XL=4/4096, GPU=4/8192+1 GPU. */
+export type SizeClass = 'XS' | 'S' | 'M' | 'L' | 'XL' | 'GPU' | 'UNKNOWN';
+export const SizeClassSymbols = ['XS', 'S', 'M', 'L', 'XL', 'GPU', 'UNKNOWN'] as const satisfies readonly SizeClass[];
 
 /** Source language; OTHER for anything not listed. */
 export type Language = 'PYTHON' | 'JAVASCRIPT' | 'TYPESCRIPT' | 'GO' | 'JAVA' | 'RUST' | 'R' | 'JULIA' | 'SHELL' | 'OTHER';
@@ -189,6 +197,8 @@ export interface NormalizedEvent {
   applicationId: null | string;
   /** Runtime, when the request was seen. */
   runtime: null | string;
+  /** SizeClass symbol (see execution-request.avsc), when the request was seen. */
+  sizeClass: null | string;
   /** Language symbol (see Language in execution-request.avsc), when the request was seen. */
   language: null | string;
   /** Tier symbol (see Tier in execution-request.avsc), when the request was seen. */
@@ -223,6 +233,8 @@ export interface NormalizedEventInput {
   applicationId?: null | string;
   /** Runtime, when the request was seen. */
   runtime?: null | string;
+  /** SizeClass symbol (see execution-request.avsc), when the request was seen. */
+  sizeClass?: null | string;
   /** Language symbol (see Language in execution-request.avsc), when the request was seen. */
   language?: null | string;
   /** Tier symbol (see Tier in execution-request.avsc), when the request was seen. */
@@ -323,6 +335,14 @@ export interface UserForecast {
   horizons: HorizonForecast[];
   /** Expected share (0..1, sums to 1) of requests per runtime. */
   runtimeMix: Record<string, number>;
+  /** Expected share (0..1, sums to 1) of instances per pool configuration, keyed <runtime>/<sizeClass>. */
+  poolMix: Record<string, number>;
+  /** The user's tier symbol (see Tier in execution-request.avsc); weights the user in aggregation. */
+  tier: string;
+  /** The user's latest request priority, 0-9. */
+  priority: number;
+  /** Per-request prediction used by the scaler's admission and priority queue. */
+  requestNeed: null | RequestNeed;
   /** Model that produced the forecast, e.g. hazard-histogram, seasonal, gru-global. */
   model: string;
   /** When the forecaster published it, ms since the Unix epoch (UTC). */
@@ -339,6 +359,14 @@ export interface UserForecastInput {
   horizons: HorizonForecastInput[];
   /** Expected share (0..1, sums to 1) of requests per runtime. */
   runtimeMix?: Record<string, number>;
+  /** Expected share (0..1, sums to 1) of instances per pool configuration, keyed <runtime>/<sizeClass>. */
+  poolMix?: Record<string, number>;
+  /** The user's tier symbol (see Tier in execution-request.avsc); weights the user in aggregation. */
+  tier?: string;
+  /** The user's latest request priority, 0-9. */
+  priority?: number;
+  /** Per-request prediction used by the scaler's admission and priority queue. */
+  requestNeed?: null | RequestNeedInput;
   /** Model that produced the forecast, e.g. hazard-histogram, seasonal, gru-global. */
   model: string;
   /** When the forecaster published it, ms since the Unix epoch (UTC). */
@@ -359,6 +387,10 @@ export interface HorizonForecast {
   memoryMb: Quantiles;
   /** Probability (0..1) of at least one request in the window. */
   pAny: number;
+  /** Mean of peak concurrent instances in the window (count); with concurrentVariance it lets the aggregator combine users by moments. */
+  concurrentMean: number;
+  /** Variance of peak concurrent instances in the window (count^2). */
+  concurrentVariance: number;
 }
 
 /** Forecast over the window [tickTime, tickTime + horizonMinutes). */
@@ -375,6 +407,10 @@ export interface HorizonForecastInput {
   memoryMb: QuantilesInput;
   /** Probability (0..1) of at least one request in the window. */
   pAny: number;
+  /** Mean of peak concurrent instances in the window (count); with concurrentVariance it lets the aggregator combine users by moments. */
+  concurrentMean?: number;
+  /** Variance of peak concurrent instances in the window (count^2). */
+  concurrentVariance?: number;
 }
 
 /** Quantiles of a forecast distribution. */
@@ -399,6 +435,130 @@ export interface QuantilesInput {
   p90: number;
   /** 99th percentile. */
   p99: number;
+}
+
+/** Predicted resource need of the user's next request, from the user's profile and code features. */
+export interface RequestNeed {
+  /** Cores the next request will use. */
+  cpuCores: Quantiles;
+  /** Peak memory of the next request, MiB. */
+  memoryMb: Quantiles;
+  /** Duration of the next request, milliseconds. */
+  durationMs: Quantiles;
+  /** profile (the user's own history), code-features (regression on code features), or prior. */
+  source: string;
+}
+
+/** Predicted resource need of the user's next request, from the user's profile and code features. */
+export interface RequestNeedInput {
+  /** Cores the next request will use. */
+  cpuCores: QuantilesInput;
+  /** Peak memory of the next request, MiB. */
+  memoryMb: QuantilesInput;
+  /** Duration of the next request, milliseconds. */
+  durationMs: QuantilesInput;
+  /** profile (the user's own history), code-features (regression on code features), or prior. */
+  source: string;
+}
+
+/** How one forecast of one user, horizon and metric compared with what then happened. */
+export interface ForecastAccuracy {
+  /** Pseudonymous user key. */
+  userKey: string;
+  /** Origin of the forecast that is scored, ms since the Unix epoch (UTC). */
+  tickTime: number;
+  /** Horizon of the scored forecast, minutes. */
+  horizonMinutes: number;
+  /** requests, concurrent_instances, cpu_cores or memory_mb. */
+  metric: string;
+  /** Model that produced the forecast. */
+  model: string;
+  /** Predicted 10th percentile (unit of the metric). */
+  p10: number;
+  /** Predicted median (unit of the metric). */
+  p50: number;
+  /** Predicted 90th percentile (unit of the metric). */
+  p90: number;
+  /** Predicted 99th percentile (unit of the metric). */
+  p99: number;
+  /** What happened in [tickTime, tickTime + horizon) (unit of the metric). */
+  actual: number;
+  /** Mean pinball loss over the four quantiles (unit of the metric). */
+  pinballLoss: number;
+  /** true when p10 <= actual <= p90. */
+  covered80: boolean;
+  /** true when actual <= p99 (one-sided upper bound). */
+  covered98: boolean;
+  /** max(0, actual - p90): demand above the bound the scaler sizes to (unit of the metric). */
+  underProvisioned: number;
+  /** Event time at which the horizon closed and the forecast was scored, ms since the Unix epoch (UTC). */
+  scoredAt: number;
+}
+
+/** How one forecast of one user, horizon and metric compared with what then happened. */
+export interface ForecastAccuracyInput {
+  /** Pseudonymous user key. */
+  userKey: string;
+  /** Origin of the forecast that is scored, ms since the Unix epoch (UTC). */
+  tickTime: number;
+  /** Horizon of the scored forecast, minutes. */
+  horizonMinutes: number;
+  /** requests, concurrent_instances, cpu_cores or memory_mb. */
+  metric: string;
+  /** Model that produced the forecast. */
+  model: string;
+  /** Predicted 10th percentile (unit of the metric). */
+  p10: number;
+  /** Predicted median (unit of the metric). */
+  p50: number;
+  /** Predicted 90th percentile (unit of the metric). */
+  p90: number;
+  /** Predicted 99th percentile (unit of the metric). */
+  p99: number;
+  /** What happened in [tickTime, tickTime + horizon) (unit of the metric). */
+  actual: number;
+  /** Mean pinball loss over the four quantiles (unit of the metric). */
+  pinballLoss: number;
+  /** true when p10 <= actual <= p90. */
+  covered80: boolean;
+  /** true when actual <= p99 (one-sided upper bound). */
+  covered98: boolean;
+  /** max(0, actual - p90): demand above the bound the scaler sizes to (unit of the metric). */
+  underProvisioned: number;
+  /** Event time at which the horizon closed and the forecast was scored, ms since the Unix epoch (UTC). */
+  scoredAt: number;
+}
+
+/** Changelog entry of one user's profiler state, so state survives restarts and follows partition reassignment (the newest entry per user wins). */
+export interface ProfilerStateEntry {
+  /** Pseudonymous user key. */
+  userKey: string;
+  /** Partition of exec.event.normalized.v1 the user's events come from. */
+  sourcePartition: number;
+  /** Offset of the last input event folded into this state; a restored profiler resumes after the smallest such offset of the partition's checkpoint. */
+  sourceOffset: number;
+  /** Version of the serialized state layout (the profiler refuses versions it does not know). */
+  stateVersion: number;
+  /** The user's state, serialized by the profiler core (JSON, UTF-8). */
+  state: Buffer;
+  /** Event time of the state, ms since the Unix epoch (UTC). */
+  eventTime: number;
+}
+
+/** Changelog entry of one user's profiler state, so state survives restarts and follows partition reassignment (the newest entry per user wins). */
+export interface ProfilerStateEntryInput {
+  /** Pseudonymous user key. */
+  userKey: string;
+  /** Partition of exec.event.normalized.v1 the user's events come from. */
+  sourcePartition: number;
+  /** Offset of the last input event folded into this state; a restored profiler resumes after the smallest such offset of the partition's checkpoint. */
+  sourceOffset: number;
+  /** Version of the serialized state layout (the profiler refuses versions it does not know). */
+  stateVersion: number;
+  /** The user's state, serialized by the profiler core (JSON, UTF-8). */
+  state: Buffer;
+  /** Event time of the state, ms since the Unix epoch (UTC). */
+  eventTime: number;
 }
 
 /** System-wide demand for one pool configuration over one horizon, combined from per-user forecasts. */
@@ -465,10 +625,6 @@ export interface PoolConfigurationInput {
   sizeClass: SizeClass;
 }
 
-/** VM size class: XS=0.25 vCPU/256 MiB, S=0.5/512, M=1/1024, L=2/2048, XL=4/4096, GPU=4/8192+1 GPU. */
-export type SizeClass = 'XS' | 'S' | 'M' | 'L' | 'XL' | 'GPU' | 'UNKNOWN';
-export const SizeClassSymbols = ['XS', 'S', 'M', 'L', 'XL', 'GPU', 'UNKNOWN'] as const satisfies readonly SizeClass[];
-
 /** A hypervisor adapter's view of one pool. */
 export interface PoolStatus {
   /** Pool id (unique per adapter). */
@@ -507,6 +663,70 @@ export interface PoolStatusInput {
   adapter: string;
   /** When the counts were observed, ms since the Unix epoch (UTC). */
   asOf: number;
+}
+
+/** What users felt in one pool over one window, as counted by a hypervisor adapter (the simulator by default). */
+export interface PoolOutcome {
+  /** Pool id. */
+  poolId: string;
+  /** Pool configuration. */
+  pool: PoolConfiguration;
+  /** Window start (event time), ms since the Unix epoch (UTC). */
+  windowStart: number;
+  /** Window end, exclusive, ms since the Unix epoch (UTC). */
+  windowEnd: number;
+  /** Requests served or queued in the window (count). */
+  requests: number;
+  /** Requests that found a warm idle instance (count). */
+  warmHits: number;
+  /** Requests that had to wait for a boot (count). */
+  coldStarts: number;
+  /** Sum of the extra start latency of the cold starts, milliseconds. */
+  coldLatencyMsSum: number;
+  /** Requests that waited because the pool was at capacity (count). */
+  queued: number;
+  /** Warm instances without work, integrated over the window (VM-seconds). */
+  idleVmSeconds: number;
+  /** Instances running work, integrated over the window (VM-seconds). */
+  busyVmSeconds: number;
+  /** Cost of every instance alive in the window, in the adapter's currency unit. */
+  cost: number;
+  /** Spot instances reclaimed by the platform in the window (count). */
+  spotInterruptions: number;
+  /** Adapter that reports it, e.g. simulator. */
+  adapter: string;
+}
+
+/** What users felt in one pool over one window, as counted by a hypervisor adapter (the simulator by default). */
+export interface PoolOutcomeInput {
+  /** Pool id. */
+  poolId: string;
+  /** Pool configuration. */
+  pool: PoolConfigurationInput;
+  /** Window start (event time), ms since the Unix epoch (UTC). */
+  windowStart: number;
+  /** Window end, exclusive, ms since the Unix epoch (UTC). */
+  windowEnd: number;
+  /** Requests served or queued in the window (count). */
+  requests: number;
+  /** Requests that found a warm idle instance (count). */
+  warmHits: number;
+  /** Requests that had to wait for a boot (count). */
+  coldStarts: number;
+  /** Sum of the extra start latency of the cold starts, milliseconds. */
+  coldLatencyMsSum: number;
+  /** Requests that waited because the pool was at capacity (count). */
+  queued: number;
+  /** Warm instances without work, integrated over the window (VM-seconds). */
+  idleVmSeconds: number;
+  /** Instances running work, integrated over the window (VM-seconds). */
+  busyVmSeconds: number;
+  /** Cost of every instance alive in the window, in the adapter's currency unit. */
+  cost: number;
+  /** Spot instances reclaimed by the platform in the window (count). */
+  spotInterruptions: number;
+  /** Adapter that reports it, e.g. simulator. */
+  adapter: string;
 }
 
 /** An idempotent provisioning command from the scaler to the hypervisor adapters. */
