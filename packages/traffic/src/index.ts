@@ -1,0 +1,2 @@
+// @warmcast/traffic: see README.md.
+export {};

@@ -1,0 +1,2 @@
+// @warmcast/warehouse: see README.md.
+export {};

@@ -1,0 +1,2 @@
+// @warmcast/adapters: see README.md.
+export {};

@@ -1,0 +1,2 @@
+// @warmcast/aggregator: see README.md.
+export {};

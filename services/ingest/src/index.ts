@@ -1,0 +1,2 @@
+// @warmcast/ingest: see README.md.
+export {};

@@ -1,0 +1,2 @@
+// @warmcast/profiler: see README.md.
+export {};

@@ -1,0 +1,2 @@
+// @warmcast/scaler: see README.md.
+export {};
