@@ -625,6 +625,62 @@ export interface PoolConfigurationInput {
   sizeClass: SizeClass;
 }
 
+/** Forecast load of the whole cluster (every pool) over one horizon, combined from per-user forecasts. */
+export interface ClusterLoad {
+  /** Cluster name. */
+  cluster: string;
+  /** Horizon, minutes. */
+  horizonMinutes: number;
+  /** Expected peak CPU demand, cores. */
+  cpuCoresMean: number;
+  /** Variance of peak CPU demand, cores^2, including the correlation term. */
+  cpuCoresVariance: number;
+  /** Upper bound of CPU demand at the confidence level, cores. */
+  cpuCoresUpper: number;
+  /** Expected peak memory demand, MiB. */
+  memoryMbMean: number;
+  /** Variance of peak memory demand, MiB^2, including the correlation term. */
+  memoryMbVariance: number;
+  /** Upper bound of memory demand at the confidence level, MiB. */
+  memoryMbUpper: number;
+  /** Confidence of the upper bounds, 0..1. */
+  confidence: number;
+  /** Users that contributed (count). */
+  userCount: number;
+  /** Aggregation window start, ms since the Unix epoch (UTC). */
+  windowStart: number;
+  /** Aggregation window end (exclusive), ms since the Unix epoch (UTC). */
+  windowEnd: number;
+}
+
+/** Forecast load of the whole cluster (every pool) over one horizon, combined from per-user forecasts. */
+export interface ClusterLoadInput {
+  /** Cluster name. */
+  cluster: string;
+  /** Horizon, minutes. */
+  horizonMinutes: number;
+  /** Expected peak CPU demand, cores. */
+  cpuCoresMean: number;
+  /** Variance of peak CPU demand, cores^2, including the correlation term. */
+  cpuCoresVariance: number;
+  /** Upper bound of CPU demand at the confidence level, cores. */
+  cpuCoresUpper: number;
+  /** Expected peak memory demand, MiB. */
+  memoryMbMean: number;
+  /** Variance of peak memory demand, MiB^2, including the correlation term. */
+  memoryMbVariance: number;
+  /** Upper bound of memory demand at the confidence level, MiB. */
+  memoryMbUpper: number;
+  /** Confidence of the upper bounds, 0..1. */
+  confidence: number;
+  /** Users that contributed (count). */
+  userCount: number;
+  /** Aggregation window start, ms since the Unix epoch (UTC). */
+  windowStart: number;
+  /** Aggregation window end (exclusive), ms since the Unix epoch (UTC). */
+  windowEnd: number;
+}
+
 /** A hypervisor adapter's view of one pool. */
 export interface PoolStatus {
   /** Pool id (unique per adapter). */

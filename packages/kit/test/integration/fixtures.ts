@@ -40,6 +40,10 @@ export const fixtures: { [N in TopicName]: { key: string; value: TopicInputs[N] 
   [Topics.demandPoolAggregated]: { key: 'python3.12/M', value: {
     pool, horizonMinutes: 15, mean: 42.5, variance: 30.25, lowerBound: 33.5, upperBound: 51.5, confidence: 0.9, userCount: 312, windowStart: t0, windowEnd: t0 + 900_000,
   } },
+  [Topics.demandClusterAggregated]: { key: 'local', value: {
+    cluster: 'local', horizonMinutes: 15, cpuCoresMean: 12.5, cpuCoresVariance: 4, cpuCoresUpper: 15.8, memoryMbMean: 20480, memoryMbVariance: 1_048_576,
+    memoryMbUpper: 22_160, confidence: 0.9, userCount: 312, windowStart: t0, windowEnd: t0 + 900_000,
+  } },
   [Topics.poolStatusReported]: { key: 'sim-python-m', value: {
     poolId: 'sim-python-m', pool, warming: 3, active: 17, idle: 5, capacity: 64, adapter: 'simulator', asOf: t0,
   } },
