@@ -1,2 +1,6 @@
-// @warmcast/profiler: see README.md.
-export {};
+// @warmcast/profiler: the per-user stream profiler (see README.md).
+export { createProfilerService } from './service.ts';
+export type { ProfilerService, ProfilerServiceOptions } from './service-types.ts';
+export { profilerOptions, DEFAULT_PROFILER_OPTIONS } from './core/options.ts';
+export type { ProfilerOptions } from './core/options.ts';
+export { profilerEnv, PROFILER_ENV_KEYS } from './profiler-env.ts';

@@ -1,0 +1,30 @@
+// WARMCAST_PROFILER_* keys -> ProfilerOptions overrides (validated by profilerOptions).
+import { WarmcastError } from '@warmcast/kit';
+import type { ProfilerOptions } from './core/options.ts';
+
+export const PROFILER_ENV_KEYS = {
+  tickMs: 'WARMCAST_PROFILER_TICK_MS',
+  horizons: 'WARMCAST_PROFILER_HORIZONS',
+  activeMs: 'WARMCAST_PROFILER_ACTIVE_MS',
+  allowedLatenessMs: 'WARMCAST_PROFILER_ALLOWED_LATENESS_MS',
+  generationMinutes: 'WARMCAST_PROFILER_GENERATION_MINUTES',
+  scoreEveryTicks: 'WARMCAST_PROFILER_SCORE_EVERY_TICKS',
+  evictAfterMs: 'WARMCAST_PROFILER_EVICT_AFTER_MS',
+} as const satisfies Record<keyof ProfilerOptions, string>;
+
+function num(key: string, raw: string): number {
+  const n = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(n)) throw new WarmcastError('CONFIG_INVALID', `${key}=${JSON.stringify(raw)} must be a number`);
+  return n;
+}
+
+/** Only the keys that are set; ranges are checked by profilerOptions. */
+export function profilerEnv(env: Readonly<Record<string, string | undefined>>): Partial<ProfilerOptions> {
+  const out: Record<string, unknown> = {};
+  for (const [k, envKey] of Object.entries(PROFILER_ENV_KEYS)) {
+    const raw = env[envKey];
+    if (raw === undefined || raw === '') continue;
+    out[k] = k === 'horizons' ? raw.split(',').map((s) => num(envKey, s)) : num(envKey, raw);
+  }
+  return out as Partial<ProfilerOptions>;
+}

@@ -1,0 +1,23 @@
+// Public shape of the profiler service (the factory is in service.ts).
+import type { KitConfig, Logger } from '@warmcast/kit';
+import type { ProfilerOptions } from './core/options.ts';
+
+export interface ProfilerServiceOptions extends Partial<ProfilerOptions> {
+  readonly config: KitConfig;
+  readonly logger?: Logger;
+  /** Consumer group of the input topic; default config.groupId. Two processes with the same group split the partitions. */
+  readonly groupId?: string;
+  /** Read the input from the beginning when the group has no committed offset (default true: state is rebuilt from the changelog, never from a partial stream). */
+  readonly fromBeginning?: boolean;
+}
+
+export interface ProfilerService {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  /**
+   * Live counters: eventsFolded, eventsSkipped (already in restored state), lateEvents,
+   * deadLetters, ticks, forecasts, accuracyRecords, changelogEntries, usersTracked,
+   * partitionsOwned, restores, restoredEntries.
+   */
+  stats(): Record<string, number>;
+}
