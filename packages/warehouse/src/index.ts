@@ -1,2 +1,19 @@
-// @warmcast/warehouse: see README.md.
-export {};
+// @warmcast/warehouse: the ClickHouse warehouse (chDB in-process by default, a server over
+// HTTP with CLICKHOUSE_URL), its numbered migrations, row mappers, batch writer and the sink
+// that stores the pipeline's topics. See docs/warehouse.md.
+export { Tables, Views, isTableName } from './core/tables.ts';
+export type { TableId, TableName } from './core/tables.ts';
+export type * from './core/row-types.ts';
+export { openWarehouse, DEFAULT_DATA_DIR } from './warehouse.ts';
+export type { Warehouse, WarehouseOptions, QueryParams } from './warehouse.ts';
+export { applyMigrations } from './migrate.ts';
+export type { MigrationReport } from './migrate.ts';
+export { MIGRATIONS } from './migrations/index.ts';
+export type { Migration } from './migrations/index.ts';
+export { planMigrations, checksum as migrationChecksum } from './core/migration-plan.ts';
+export { BatchBuffer, DEFAULT_BATCH_POLICY } from './core/batch-buffer.ts';
+export type { BatchPolicy, FlushReason } from './core/batch-buffer.ts';
+export { BatchWriter, createInsertBreaker, realWriterClock, DEFAULT_WRITER_RETRY } from './batch-writer.ts';
+export type { BatchWriterOptions, BatchWriterStats, InsertBreaker, WriterClock } from './batch-writer.ts';
+export { WarehouseError, isWarehouseError, toWarehouseError, WAREHOUSE_ERROR_CODES } from './errors.ts';
+export type { WarehouseErrorCode } from './errors.ts';
