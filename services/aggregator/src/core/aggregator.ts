@@ -1,0 +1,81 @@
+// The aggregator's whole state machine, pure: forecasts in -> closed windows out (demand,
+// cluster load, bands remembered for the detector); pool outcomes in -> anomalies out.
+// The shell feeds it messages and the wall-clock idle timer, and publishes what it returns.
+import type { AnomalyInput, PoolOutcome, UserForecast } from '@warmcast/kit';
+import type { AggregateSettings, WindowOutput } from './aggregate.ts';
+import { aggregateWindow } from './aggregate.ts';
+import type { AnomalySettings } from './anomaly.ts';
+import { DemandMemory, detectPoolAnomaly } from './anomaly.ts';
+import { poolKey } from './pool-key.ts';
+import type { AddStatus, ClosedWindow } from './windows.ts';
+import { WindowBuffer } from './windows.ts';
+
+export interface CoreSettings extends AggregateSettings {
+  readonly tickMs: number;
+  readonly latenessMs: number;
+  readonly anomaly: AnomalySettings;
+}
+
+export interface CoreCounters {
+  forecasts: number; added: number; replaced: number; stale: number; late: number;
+  windowsClosed: number; exact: number; normal: number; noPoolMix: number; badPoolKeys: number;
+  outcomes: number; outcomesUnmatched: number; anomalies: number;
+}
+
+export class AggregatorCore {
+  readonly counters: CoreCounters = {
+    forecasts: 0, added: 0, replaced: 0, stale: 0, late: 0, windowsClosed: 0, exact: 0, normal: 0,
+    noPoolMix: 0, badPoolKeys: 0, outcomes: 0, outcomesUnmatched: 0, anomalies: 0,
+  };
+  private readonly windows: WindowBuffer;
+  private readonly memory: DemandMemory;
+  private readonly knownPools = new Set<string>();
+
+  constructor(private readonly s: CoreSettings) {
+    this.windows = new WindowBuffer(s.tickMs, s.latenessMs);
+    this.memory = new DemandMemory(s.anomaly.retainMs);
+  }
+
+  /** Adds a forecast and returns the windows its arrival closed (usually none), aggregated. */
+  onForecast(f: UserForecast): { status: AddStatus; closed: WindowOutput[] } {
+    this.counters.forecasts += 1;
+    const status = this.windows.add(f);
+    this.counters[status] += 1;
+    return { status, closed: this.close(this.windows.closeDue()) };
+  }
+
+  /** Closes every open window (idle timer or shutdown). */
+  flush(): WindowOutput[] {
+    return this.close(this.windows.flush());
+  }
+
+  openWindows(): number {
+    return this.windows.openWindows();
+  }
+
+  onOutcome(o: PoolOutcome, nowMs: number): AnomalyInput | null {
+    this.counters.outcomes += 1;
+    const match = this.memory.lookup(poolKey(o.pool), o.windowStart, o.windowEnd);
+    if (match === undefined) {
+      this.counters.outcomesUnmatched += 1;
+      return null;
+    }
+    const a = detectPoolAnomaly(o, match, this.s.anomaly, nowMs);
+    if (a !== null) this.counters.anomalies += 1;
+    return a;
+  }
+
+  private close(ws: readonly ClosedWindow[]): WindowOutput[] {
+    return ws.map((w) => {
+      const out = aggregateWindow(w, this.s, this.knownPools);
+      for (const b of out.bands) this.knownPools.add(b.poolKey);
+      this.memory.remember(w.windowStart, out.bands);
+      this.counters.windowsClosed += 1;
+      this.counters.exact += out.counts.exact;
+      this.counters.normal += out.counts.normal;
+      this.counters.noPoolMix += out.counts.noPoolMix;
+      this.counters.badPoolKeys += out.counts.badPoolKeys;
+      return out;
+    });
+  }
+}

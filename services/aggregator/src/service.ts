@@ -1,0 +1,144 @@
+// The aggregator's shell: Kafka in and out around the pure AggregatorCore.
+//   forecast.user.published.v1 -> windows -> demand.pool.aggregated.v1 + demand.cluster.aggregated.v1
+//   pool.outcome.reported.v1   -> detector -> feedback.anomaly.detected.v1
+// A closed window is published at once (one send per topic), not batched: the stack measures
+// window close -> scaler command. The only wall-clock pieces are the idle timer and detectedAt.
+import { KitService, Topics } from '@warmcast/kit';
+import type { KitConfig, Logger, PoolOutcome, UserForecast } from '@warmcast/kit';
+import { AggregatorCore } from './core/aggregator.ts';
+import type { WindowOutput } from './core/aggregate.ts';
+import type { AggregatorOverrides, AggregatorSettings } from './settings.ts';
+import { parseAggregatorSettings } from './settings.ts';
+
+export interface AggregatorServiceOptions extends AggregatorOverrides {
+  readonly config: KitConfig;
+  readonly logger?: Logger;
+  /** Fully parsed settings (main.ts parses the environment); when given, the overrides above are ignored. */
+  readonly settings?: AggregatorSettings;
+  /** Wall clock for detectedAt and close->publish latency; injected in tests. */
+  readonly clock?: { now(): number };
+  /** Read topics from the beginning when the group has no committed offset (default true). */
+  readonly fromBeginning?: boolean;
+}
+
+export interface AggregatorService {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  /** Live counters for a summary line. */
+  stats(): Record<string, number>;
+  readonly settings: AggregatorSettings;
+}
+
+interface Pending { readonly out: WindowOutput; readonly closedAt: number }
+
+export function createAggregatorService(options: AggregatorServiceOptions): AggregatorService {
+  const settings = options.settings ?? parseAggregatorSettings(options);
+  const clock = options.clock ?? { now: () => Date.now() };
+  const kit = new KitService({
+    config: options.config,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    registerTopics: [Topics.forecastUserPublished, Topics.poolOutcomeReported, Topics.demandPoolAggregated, Topics.demandClusterAggregated, Topics.feedbackAnomalyDetected, Topics.opsDeadletter],
+  });
+  const log = kit.log.child({ unit: 'aggregator' });
+  const core = new AggregatorCore(settings);
+  const pending: Pending[] = [];
+  const pub = { windows: 0, demand: 0, cluster: 0, anomalies: 0, lastLatencyMs: 0, maxLatencyMs: 0, publishErrors: 0 };
+  let idleTimer: NodeJS.Timeout | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  let closing = false;
+
+  // Sends pending windows in order, one at a time; a failure leaves the window queued (the
+  // forecast handler then throws a retriable error and the next attempt sends it again).
+  const drain = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const p = pending[0] as Pending;
+      await Promise.all([
+        p.out.demand.length > 0 ? kit.producer.send(Topics.demandPoolAggregated, p.out.demand) : Promise.resolve(),
+        kit.producer.send(Topics.demandClusterAggregated, p.out.cluster),
+      ]);
+      pending.shift();
+      const latency = clock.now() - p.closedAt;
+      pub.windows += 1;
+      pub.demand += p.out.demand.length;
+      pub.cluster += p.out.cluster.length;
+      pub.lastLatencyMs = latency;
+      pub.maxLatencyMs = Math.max(pub.maxLatencyMs, latency);
+      log.debug({ windowStart: p.out.windowStart, pools: p.out.demand.length, users: p.out.counts.users, latencyMs: latency }, 'window published');
+    }
+  };
+  const publish = (outs: readonly WindowOutput[]): Promise<void> => {
+    const now = clock.now();
+    for (const out of outs) pending.push({ out, closedAt: now });
+    const run = chain.then(drain);
+    chain = run.catch(() => {});
+    return run;
+  };
+
+  const armIdle = (): void => {
+    if (settings.idleCloseMs <= 0 || closing) return;
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      publish(core.flush()).catch((err: unknown) => {
+        pub.publishErrors += 1;
+        log.warn({ err }, 'publishing windows closed by the idle timer failed; retrying');
+        armIdle();
+      });
+    }, settings.idleCloseMs);
+    idleTimer.unref();
+  };
+
+  kit.consume(Topics.forecastUserPublished, async (msg, ctx) => {
+    const f: UserForecast = msg.value;
+    const { status, closed } = core.onForecast(f);
+    if (status === 'late') ctx.log.debug({ tickTime: f.tickTime }, 'late forecast dropped');
+    armIdle();
+    if (closed.length > 0 || pending.length > 0) await publish(closed);
+  }, { ...(options.fromBeginning === undefined ? {} : { fromBeginning: options.fromBeginning }) });
+
+  kit.consume(Topics.poolOutcomeReported, async (msg) => {
+    const o: PoolOutcome = msg.value;
+    const a = core.onOutcome(o, clock.now());
+    if (a === null) return;
+    await kit.producer.send(Topics.feedbackAnomalyDetected, [{ key: a.subjectId, value: a }]);
+    pub.anomalies += 1;
+    log.info({ poolId: a.subjectId, severity: a.severity, observed: a.observed, lower: a.expectedLower, upper: a.expectedUpper }, 'pool demand outside the predicted band');
+  }, {
+    // Its own group: kafkajs members of one group are expected to share one subscription.
+    groupId: `${options.config.groupId}.outcomes`,
+    ...(options.fromBeginning === undefined ? {} : { fromBeginning: options.fromBeginning }),
+  });
+
+  // Closes after the consumers stop and before the producer: what is still open is published
+  // (its forecasts' offsets are already committed, so keeping it back would lose it).
+  kit.addSink({
+    name: 'windows',
+    start: async () => {},
+    close: async () => {
+      closing = true;
+      clearTimeout(idleTimer);
+      await publish(core.flush());
+    },
+  });
+
+  return {
+    settings,
+    start: () => kit.start(),
+    close: async () => {
+      closing = true;
+      clearTimeout(idleTimer);
+      await kit.close();
+    },
+    stats: () => ({
+      ...core.counters,
+      openWindows: core.openWindows(),
+      pendingWindows: pending.length,
+      windowsPublished: pub.windows,
+      demandPublished: pub.demand,
+      clusterPublished: pub.cluster,
+      anomaliesPublished: pub.anomalies,
+      publishErrors: pub.publishErrors,
+      lastCloseToPublishMs: pub.lastLatencyMs,
+      maxCloseToPublishMs: pub.maxLatencyMs,
+    }),
+  };
+}
