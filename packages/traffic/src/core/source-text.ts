@@ -71,12 +71,14 @@ export function synthesizeSource(functionId: string, language: Language): string
     const snake = `${rng.pick(VERBS)}_${rng.pick(NOUNS)}_${i}`;
     names.push(lang === 'py' ? snake : snake.replace(/_(\w)/g, (_m, c: string) => c.toUpperCase()));
   }
-  const lines: string[] = [...(lang === 'py' ? [...imports, ...(imports.has('import logging') ? [] : ['import logging'])] : [...imports]), ''];
+  // the Python handler uses json and the helpers logging: always imported
+  if (lang === 'py') for (const m of ['import json', 'import logging']) imports.add(m);
+  const lines: string[] = [...imports, ''];
   names.forEach((n) => lines.push(...(lang === 'py' ? pyHelper(rng, n, level) : jsHelper(rng, n, level, lang === 'ts'))));
   if (lang === 'py') {
     lines.push('def handler(event, context):', '    items = event.get("items", [])');
     for (const n of names) lines.push(`    items = ${n}(items)`);
-    lines.push('    if not items:', '        return {"statusCode": 204}', '    return {"statusCode": 200, "body": json.dumps(items) if "json" in globals() else str(items)}');
+    lines.push('    if not items:', '        return {"statusCode": 204}', '    return {"statusCode": 200, "body": json.dumps(items)}');
   } else {
     lines.push(`export async function handler(event${lang === 'ts' ? ': { items?: Array<Record<string, unknown>> }' : ''}) {`, '  let items = event.items ?? [];');
     for (const n of names) lines.push(`  items = ${n}(items);`);
