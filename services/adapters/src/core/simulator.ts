@@ -264,7 +264,7 @@ export class Simulator {
   private enter(pool: PoolState, vm: Vm, t: number): void {
     accrue(pool, t, this.totalsAcc);
     vm.poolId = pool.ref.id;
-    vm.costPerMs = pool.ref.market === 'reserved' ? 0 : costPerMs(this.params.prices, vm.cpuCores, vm.memoryMb, vm.gpus) * this.params.marketMultiplier[pool.ref.market];
+    vm.costPerMs = this.priceOf(pool, vm);
     pool.costPerMs += vm.costPerMs;
     pool.vms.set(vm.id, vm);
     vm.spotAt = pool.ref.market === 'spot' ? t + this.prng.exponentialMs(this.params.spotHazardPerHour) : null;
@@ -323,12 +323,18 @@ export class Simulator {
 
   private resize(pool: PoolState, vm: Vm, cpuCores: number, memoryMb: number, t: number): void {
     // Hot resize (balloon / CPU hotplug): instant, no restart; only the price changes.
-    this.leave(pool, vm, t);
+    accrue(pool, t, this.totalsAcc);
+    pool.costPerMs -= vm.costPerMs;
     vm.cpuCores = cpuCores;
     vm.memoryMb = memoryMb;
-    const spotAt = vm.spotAt;
-    this.enter(pool, vm, t);
-    if (spotAt !== null) vm.spotAt = spotAt; // keep the reclaim clock; the timer set by enter() is ignored
+    vm.costPerMs = this.priceOf(pool, vm);
+    pool.costPerMs += vm.costPerMs;
+    pool.dirty = true;
+  }
+
+  private priceOf(pool: PoolState, vm: Vm): number {
+    if (pool.ref.market === 'reserved') return 0; // the reservation is paid by the pool
+    return costPerMs(this.params.prices, vm.cpuCores, vm.memoryMb, vm.gpus) * this.params.marketMultiplier[pool.ref.market];
   }
 
   private migrate(from: PoolState, to: PoolState, vmId: string | null, count: number, t: number): number {
