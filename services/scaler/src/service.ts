@@ -1,0 +1,190 @@
+// The scaler's thin shell: consume the inputs (newest per key), run the pure decide() when a
+// demand window completes (all configured horizons of a pool, or a short wall-clock debounce
+// when some horizon never comes), on pool status changes and on CRITICAL anomalies; publish
+// the commands keyed by poolId. Decisions are serialized; the decider state advances only
+// after the commands are acknowledged, so a failed publish re-decides with the same ids.
+import { performance } from 'node:perf_hooks';
+import { KitService, Topics } from '@warmcast/kit';
+import type { KitConfig, Logger } from '@warmcast/kit';
+import { decide } from './core/decide.ts';
+import type { Decision } from './core/decide.ts';
+import type { HeavyUser, Reservation } from './core/inputs.ts';
+import { DEFAULT_POLICY } from './core/policy.ts';
+import type { ScalerPolicy } from './core/policy.ts';
+import { INITIAL_STATE } from './core/state.ts';
+import type { ScalerState } from './core/state.ts';
+import { heavyUsers } from './core/heavy-users.ts';
+import { InputStore } from './input-store.ts';
+import { LatencyWindow } from './latency.ts';
+
+export interface ScalerServiceOptions {
+  readonly config: KitConfig;
+  readonly logger?: Logger;
+  /** Parsed policy (parsePolicy); default DEFAULT_POLICY (enforce, documented defaults). */
+  readonly policy?: ScalerPolicy;
+  /** Bookings known at start; more via addReservation(). */
+  readonly reservations?: readonly Reservation[];
+  /** Heavy users named by the operator, next to those found in per-user forecasts. */
+  readonly heavyUsers?: readonly HeavyUser[];
+  /** Consume forecast.user.published.v1 to find heavy users (default true). */
+  readonly heavyUsersFromForecasts?: boolean;
+  /** Wall-clock wait for the missing horizons of a window before deciding anyway (ms, default 100). */
+  readonly debounceMs?: number;
+  /** Read input topics from the beginning for a new consumer group (default true). */
+  readonly fromBeginning?: boolean;
+  /** Called after each published decision (tests, bench, the stack's summary). */
+  readonly onDecision?: (decision: Decision, now: number) => void;
+}
+
+export interface ScalerService {
+  readonly log: Logger;
+  start(): Promise<void>;
+  close(): Promise<void>;
+  stats(): Record<string, number>;
+  addReservation(r: Reservation): void;
+  /** Runs a decision at the newest event time now (e.g. after addReservation). */
+  decideNow(): Promise<void>;
+}
+
+export function createScalerService(options: ScalerServiceOptions): ScalerService {
+  return new Scaler(options);
+}
+
+class Scaler implements ScalerService {
+  readonly log: Logger;
+  private readonly kit: KitService;
+  private readonly policy: ScalerPolicy;
+  private readonly store: InputStore;
+  private readonly latency = new LatencyWindow(1000);
+  private state: ScalerState = INITIAL_STATE;
+  private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly counters = { demandReceived: 0, statusReceived: 0, clusterReceived: 0, anomaliesReceived: 0, resultsReceived: 0, forecastsReceived: 0, decisions: 0, decisionsFailed: 0, commandsPublished: 0, dryRunCommands: 0 };
+
+  constructor(private readonly o: ScalerServiceOptions) {
+    this.policy = o.policy ?? DEFAULT_POLICY;
+    this.store = new InputStore(this.policy.global.horizons, this.policy.global.anomalyHoldMs);
+    this.store.reservations = [...(o.reservations ?? [])];
+    this.kit = new KitService({ config: o.config, ...(o.logger === undefined ? {} : { logger: o.logger }) });
+    this.log = this.kit.log.child({ unit: 'scaler' });
+    const fromBeginning = o.fromBeginning ?? true;
+    // One consumer group per input topic: members of one group with different subscriptions
+    // would be handed partitions of topics they do not read.
+    const group = (t: string): { groupId: string; fromBeginning: boolean } => ({ groupId: `${o.config.groupId}.${t}`, fromBeginning });
+    this.kit
+      .consume(Topics.demandPoolAggregated, async (msg) => {
+        const arrived = performance.now();
+        this.counters.demandReceived++;
+        const r = this.store.addDemand(msg.value, `${msg.topic}/${msg.partition}/${msg.offset}`);
+        if (r.complete) await this.run('demand-window', arrived);
+        else this.debounce(arrived);
+      }, group('demand'))
+      .consume(Topics.poolStatusReported, async (msg) => {
+        const arrived = performance.now();
+        this.counters.statusReceived++;
+        if (this.store.addStatus(msg.value)) await this.run('pool-status', arrived);
+      }, group('status'))
+      .consume(Topics.demandClusterAggregated, async (msg) => {
+        this.counters.clusterReceived++;
+        this.store.addCluster(msg.value, `${msg.topic}/${msg.partition}/${msg.offset}`);
+      }, group('cluster'))
+      .consume(Topics.feedbackAnomalyDetected, async (msg) => {
+        const arrived = performance.now();
+        this.counters.anomaliesReceived++;
+        this.store.addAnomaly(msg.value);
+        if (msg.value.severity === 'CRITICAL') await this.run('anomaly', arrived);
+      }, group('anomaly'))
+      .consume(Topics.provisionCommandApplied, async (msg) => {
+        this.counters.resultsReceived++;
+        this.store.addResult(msg.value);
+      }, group('results'));
+    if (o.heavyUsersFromForecasts ?? true) {
+      this.kit.consume(Topics.forecastUserPublished, async (msg) => {
+        this.counters.forecastsReceived++;
+        this.store.addForecast(msg.value);
+      }, group('forecasts'));
+    }
+    // Registered last, so it closes first: no decision timer fires into a closing producer.
+    this.kit.addSink({ name: 'scaler-debounce', start: async () => {}, close: async () => { this.closed = true; clearTimeout(this.timer); await this.chain; } });
+  }
+
+  async start(): Promise<void> {
+    await this.kit.start();
+    this.log.info({ mode: this.policy.defaults.mode, pools: Object.keys(this.policy.pools) }, 'scaler started');
+  }
+
+  /** Consumers stop, then the debounce sink waits for the running decision, then the producer closes. */
+  async close(): Promise<void> {
+    await this.kit.close();
+  }
+
+  stats(): Record<string, number> {
+    return {
+      ...this.counters,
+      lastDecisionLatencyMs: this.latency.last,
+      p99DecisionLatencyMs: this.latency.quantile(0.99),
+      maxDecisionLatencyMs: this.latency.max,
+      inFlightCommands: this.state.inFlight.length,
+      eventTimeMs: this.store.eventNow,
+    };
+  }
+
+  addReservation(r: Reservation): void {
+    this.store.reservations = [...this.store.reservations.filter((x) => x.reservationId !== r.reservationId), r];
+  }
+
+  decideNow(): Promise<void> {
+    return this.run('manual', performance.now());
+  }
+
+  private debounce(arrived: number): void {
+    if (this.timer !== undefined || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.run('demand-debounce', arrived).catch((err: unknown) => this.log.error({ err }, 'debounced decision failed'));
+    }, this.o.debounceMs ?? 100);
+    this.timer.unref();
+  }
+
+  /** Serialized: one decision at a time, in arrival order. */
+  private run(trigger: string, arrived: number): Promise<void> {
+    const next = this.chain.then(() => this.once(trigger, arrived));
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async once(trigger: string, arrived: number): Promise<void> {
+    if (this.closed) return; // closing: the producer may be gone; the inputs are re-read on restart
+    if (trigger.startsWith('demand')) { clearTimeout(this.timer); this.timer = undefined; }
+    const now = this.store.eventNow;
+    if (now === 0) return; // no event seen yet: nothing to decide on
+    const heavy = [...(this.o.heavyUsers ?? []), ...(this.o.heavyUsersFromForecasts ?? true ? heavyUsers(this.store.userForecasts(), this.store.demandRefs(), minShare(this.policy)) : [])];
+    const input = this.store.snapshot(heavy);
+    const d = decide(this.policy, this.state, input, now);
+    if (d.commands.length > 0) {
+      try {
+        await this.kit.producer.send(Topics.provisionCommandIssued, d.commands.map((c) => ({ key: c.poolId, value: c })));
+      } catch (err) {
+        this.counters.decisionsFailed++;
+        this.store.restoreResults(input.results);
+        throw err;
+      }
+    }
+    this.state = d.state;
+    const ms = performance.now() - arrived;
+    this.latency.add(ms);
+    this.counters.decisions++;
+    this.counters.commandsPublished += d.commands.length;
+    this.counters.dryRunCommands += d.commands.filter((c) => c.dryRun).length;
+    for (const c of d.commands) this.log.info({ commandId: c.commandId, kind: c.kind, poolId: c.poolId, count: c.count, dryRun: c.dryRun, rule: c.reason.rule, forecastRef: c.reason.forecastRef }, 'command issued');
+    this.log.debug({ trigger, now, latencyMs: ms, notes: d.notes }, 'decision');
+    this.o.onDecision?.(d, now);
+  }
+}
+
+function minShare(policy: ScalerPolicy): number {
+  let m = policy.defaults.preload.shareThreshold;
+  for (const o of Object.values(policy.pools)) if (o.preload?.shareThreshold !== undefined) m = Math.min(m, o.preload.shareThreshold);
+  return m;
+}
