@@ -31,6 +31,8 @@ export { TypedProducer } from './producer.ts';
 export type { OutgoingMessage } from './producer.ts';
 export { ConsumerLoop, classifyHandlerError } from './consumer/loop.ts';
 export type { Handler, HandlerContext, IncomingMessage, ConsumerLoopOptions } from './consumer/loop.ts';
+export { BatchConsumerLoop } from './consumer/batch-loop.ts';
+export type { BatchConsumerLoopOptions, BatchHandler, BatchOutcome, CommitPoint, DecodedBatch, DecodedMessage } from './consumer/batch-loop.ts';
 export { KitService, closeOnSignals } from './service.ts';
 export type { ServiceOptions, ConsumeOptions } from './service.ts';
 export { ensureTopics, topicCreations } from './topic-admin.ts';
