@@ -17,3 +17,12 @@ export { BatchWriter, createInsertBreaker, realWriterClock, DEFAULT_WRITER_RETRY
 export type { BatchWriterOptions, BatchWriterStats, InsertBreaker, WriterClock } from './batch-writer.ts';
 export { WarehouseError, isWarehouseError, toWarehouseError, WAREHOUSE_ERROR_CODES } from './errors.ts';
 export type { WarehouseErrorCode } from './errors.ts';
+export {
+  rawRequestRow, rawMetricsRow, normalizedEventRow, forecastRows, requestNeedRows, forecastAccuracyRow, demandRow, clusterLoadRow,
+  commandRow, commandResultRow, poolStatusRow, poolOutcomeRow, anomalyRow, deadLetterRow,
+} from './core/rows.ts';
+export { SINK_TOPICS, rowsForTopic, tablesForTopics, isSinkTopic } from './core/topic-rows.ts';
+export type { SinkTopic, TableBatch } from './core/topic-rows.ts';
+export { createWarehouseSink } from './sink/sink.ts';
+export type { WarehouseSink, WarehouseSinkOptions } from './sink/sink.ts';
+export type { SinkClock } from './sink/batch-consumer.ts';
