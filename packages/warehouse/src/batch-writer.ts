@@ -9,7 +9,6 @@ import { BatchBuffer, DEFAULT_BATCH_POLICY } from './core/batch-buffer.ts';
 import type { FlushReason } from './core/batch-buffer.ts';
 import type { InsertableTable, TableRows } from './core/row-types.ts';
 import { WarehouseError, toWarehouseError } from './errors.ts';
-import type { Warehouse } from './warehouse.ts';
 
 /** Real time by default; tests pass a manual clock and never sleep. */
 export interface WriterClock {
@@ -40,7 +39,8 @@ export function createInsertBreaker(name = 'warehouse'): InsertBreaker {
 export const DEFAULT_WRITER_RETRY: RetryPolicy = { maxAttempts: 8, baseMs: 200, maxMs: 5000, factor: 2, jitter: 0.2 };
 
 export interface BatchWriterOptions<T extends InsertableTable> {
-  readonly warehouse: Pick<Warehouse, 'insert'>;
+  /** A Warehouse, or anything with its insert for this table. */
+  readonly warehouse: { insert(table: T, rows: readonly TableRows[T][]): Promise<void> };
   readonly table: T;
   /** Default 10_000. */
   readonly maxRows?: number;

@@ -32,7 +32,7 @@ function fakeWarehouse(failures: unknown[] = []) {
   const inserts: number[][] = [];
   return {
     inserts,
-    async insert(_table: string, rows: readonly PoolStatusRow[]) {
+    async insert(_table: typeof Tables.poolStatus, rows: readonly PoolStatusRow[]) {
       const f = failures.shift();
       if (f !== undefined) throw f;
       inserts.push(rows.map((r) => r.active));
@@ -113,7 +113,7 @@ describe('BatchWriter', () => {
     let release: () => void = () => {};
     const inserts: number[][] = [];
     const slow = {
-      insert: async (_t: string, rows: readonly PoolStatusRow[]) => {
+      insert: async (_t: typeof Tables.poolStatus, rows: readonly PoolStatusRow[]) => {
         inserts.push(rows.map((r) => r.active));
         if (inserts.length === 1) await new Promise<void>((r) => { release = r; });
       },
