@@ -44,13 +44,34 @@ function tailScale(ks: readonly Knot[]): number {
   return (last.x - prev.x) / Math.log((1 - prev.p) / (1 - last.p));
 }
 
+/**
+ * Between knots the survival 1 - G falls log-linearly (geometrically), like the exponential
+ * tail: exact for a geometric count and close for the decreasing pmfs most users have. Linear
+ * CDF interpolation spread a user's few instances evenly up to p99 instead: on 300 mixed
+ * synthetic users it overstated the mean by 12 %.
+ */
 function cdfAt(ks: readonly Knot[], beta: number, x: number): number {
   const first = ks[0] as Knot;
   if (x < first.x) return 0;
+  // Below the first quantile knot (q_f, p_f) of a user busy most of the time (q_f >= 5
+  // instances, the zero mass under half of p_f), an exponential lower tail fitted to the first two
+  // knots instead of a ramp from zero: Poisson(20) (p10 = 14, p50 = 20) rebuilt with a ramp
+  // had 1.65x the true variance, with this tail 1.3x. With a large zero mass below (mostly idle
+  // users) the ramp stays: there the tail put a Bernoulli(0.3) x geometric(3) user's mass on 1.
+  const f = ks[1];
+  const g = ks[2];
+  if (f !== undefined && g !== undefined && x < f.x && f.x >= 5 && g.x > f.x && first.p < 0.5 * f.p) {
+    const betaLow = (g.x - f.x) / Math.log((g.p - first.p) / (f.p - first.p));
+    return first.p + (f.p - first.p) * Math.exp(-(f.x - x) / betaLow);
+  }
   for (let i = 1; i < ks.length; i++) {
     const a = ks[i - 1] as Knot;
     const b = ks[i] as Knot;
-    if (x <= b.x) return b.x - a.x <= 1e-12 ? b.p : a.p + ((b.p - a.p) * (x - a.x)) / (b.x - a.x);
+    if (x > b.x) continue;
+    if (b.x - a.x <= 1e-12) return b.p;
+    const sa = 1 - a.p;
+    const sb = 1 - b.p;
+    return 1 - sa * Math.pow(sb / sa, (x - a.x) / (b.x - a.x));
   }
   const last = ks[ks.length - 1] as Knot;
   return 1 - (1 - last.p) * Math.exp(-(x - last.x) / beta);
@@ -59,8 +80,8 @@ function cdfAt(ks: readonly Knot[], beta: number, x: number): number {
 /**
  * Count pmf. P(X = 0) = 1 - pAny exactly; a discrete quantile q_p = k puts the level p inside
  * integer k's cell [k - 0.5, k + 0.5), so the continuous CDF G goes through (q_p, p) and
- * P(X <= k) = G(k + 0.5). Poisson(0.3) (pAny 0.259, p90 = 1, p99 = 2) gives P(X <= 1) = 0.945
- * (true 0.963) and P(X <= 2) = 0.995 (true 0.996). The tail is cut where less than 1e-7 is left
+ * P(X <= k) = G(k + 0.5). Poisson(0.3) (pAny 0.259, p90 = 1, p99 = 2) gives P(X <= 1) = 0.968
+ * (true 0.963) and P(X <= 2) = 0.997 (true 0.996). The tail is cut where less than 1e-7 is left
  * or at maxSupport; the remainder goes into the last cell so the pmf sums to 1.
  */
 export function countPmf(q: Quantiles, pAny: number, maxSupport = 4096): Pmf {
