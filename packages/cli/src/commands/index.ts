@@ -1,11 +1,17 @@
 import type { Command } from 'commander';
 import { registerBrokerCommand } from './broker.ts';
+import { registerPublishCommand } from './publish.ts';
 import { registerRegistryCommand } from './registry.ts';
 import { registerReplayCommand } from './replay.ts';
+import { registerTailCommand } from './tail.ts';
+import { registerTopicsCommand } from './topics.ts';
 
 /** Every top-level command; one file per command. */
 export const commands: ReadonlyArray<(program: Command) => void> = [
   registerBrokerCommand,
   registerRegistryCommand,
   registerReplayCommand,
+  registerPublishCommand,
+  registerTailCommand,
+  registerTopicsCommand,
 ];
