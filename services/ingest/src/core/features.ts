@@ -20,6 +20,8 @@ import type { Language } from '@warmcast/kit';
 /** The part of web-tree-sitter's TreeCursor this file uses (kept structural so the core needs no wasm). */
 export interface SyntaxCursor {
   readonly nodeType: string;
+  /** Keyword tokens are anonymous nodes whose type is their text ('lambda', 'function'): skip them. */
+  readonly nodeIsNamed: boolean;
   readonly currentNode: { childForFieldName(name: string): { readonly type: string; readonly text: string } | null };
   gotoFirstChild(): boolean;
   gotoNextSibling(): boolean;
@@ -88,7 +90,7 @@ export function featuresOfTree(tree: SyntaxTree, language: Language, text: strin
   // Pre-order walk without recursion: down, else next sibling, else up until a sibling exists.
   for (;;) {
     const t = c.nodeType;
-    if (rules.decisions.has(t)) decisions += 1;
+    if (!c.nodeIsNamed) { /* a token */ } else if (rules.decisions.has(t)) decisions += 1;
     else if (rules.functions.has(t)) functions += 1;
     else if (rules.imports.has(t)) imports += 1;
     else if (rules.logical.has(t)) { const op = c.currentNode.childForFieldName('operator'); if (op !== null && LOGICAL_OPS.has(op.type)) decisions += 1; }

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { IngestCore, emptyOutput } from '../../src/core/ingest-core.ts';
+import type { Decoded, IngestCoreOptions } from '../../src/core/ingest-core.ts';
+import { DEFAULT_LIMITS, REPLAY_LIMITS } from '../../src/core/limits.ts';
+import { Pseudonymizer, hmacUserKey } from '../../src/core/pseudonym.ts';
+import { FeatureCache } from '../../src/core/feature-cache.ts';
+import { T0, metrics, request } from '../fixtures.ts';
+import type { ExecutionMetrics, ExecutionRequest } from '@warmcast/kit';
+
+const key = { id: 'k1', secret: Buffer.alloc(32, 9) };
+const REQ = 'exec.request.received.v1';
+const MET = 'exec.metrics.reported.v1';
+
+function core(over: Partial<IngestCoreOptions> = {}): IngestCore {
+  return new IngestCore({ limits: DEFAULT_LIMITS, referenceClock: 'wall', pairWindowMs: 300_000, maxPending: 1000, storeRawUserIds: false, pseudonymizer: new Pseudonymizer(key), features: new FeatureCache({}), ...over });
+}
+const r = (v: ExecutionRequest, offset: number): Decoded => ({ side: 'request', value: v, origin: { topic: REQ, partition: 0, offset } });
+const m = (v: ExecutionMetrics, offset: number): Decoded => ({ side: 'metrics', value: v, origin: { topic: MET, partition: 0, offset } });
+
+describe('IngestCore', () => {
+  it('turns a request and its metrics into raw rows and one PAIRED normalized event keyed by the HMAC', () => {
+    const c = core();
+    const out = emptyOutput();
+    c.process([r(request({ codeMetrics: { lines: 5, cyclomaticComplexity: 2, imports: 1, functions: 1 } }), 0)], T0 + 5000, out);
+    c.process([m(metrics(), 0)], T0 + 5000, out);
+    const userKey = hmacUserKey(key.secret, 'alice');
+    expect(out.rawRequests).toHaveLength(1);
+    expect(out.rawMetrics).toHaveLength(1);
+    expect(out.rawRequests[0]).toMatchObject({ request_id: 'r1', user_key: userKey, code_cyclomatic: 2, source_bytes: null, event_time: T0 });
+    expect(out.normalized).toHaveLength(1);
+    const n = out.normalized[0]!;
+    expect(n.key).toBe(userKey);
+    expect(n.value).toMatchObject({ eventId: 'paired:r1', kind: 'PAIRED', userKey, sizeClass: 'S', tier: 'STANDARD', priority: 3, tags: { team: 'core' }, eventTime: T0, ingestedAt: T0 + 5000 });
+    expect(n.value.metrics).toMatchObject({ durationMs: 1200, ioBytes: 1024, netBytes: 500, coldStart: true, gpuMs: null });
+    expect(n.value.codeFeatures).toEqual({ lines: 5, cyclomaticComplexity: 2, imports: 1, derivedFromSource: false });
+  });
+
+  it('keeps raw user ids out of rows and events unless storeRawUserIds', () => {
+    const out = emptyOutput();
+    core({ pairWindowMs: 0 }).process([r(request({ userId: 'alice@example.com' }), 0)], T0, out);
+    expect(JSON.stringify(out)).not.toContain('alice@example.com');
+    const out2 = emptyOutput();
+    core({ pairWindowMs: 0, storeRawUserIds: true }).process([r(request({ userId: 'alice@example.com' }), 0)], T0, out2);
+    expect(out2.rawRequests[0]?.user_id).toBe('alice@example.com');
+    expect(JSON.stringify(out2.normalized)).not.toContain('alice@example.com');
+  });
+
+  it('rejects invalid events with their reason code and lets the rest of the batch through', () => {
+    const c = core({ pairWindowMs: 0 });
+    const out = emptyOutput();
+    c.process([r(request({ requestId: 'a' }), 0), r(request({ requestId: 'b', priority: 12 }), 1), m(metrics({ requestId: 'c', durationMs: -5 }), 2), r(request({ requestId: 'd' }), 3)], T0, out);
+    expect(out.rejected.map((x) => [x.origin.offset, x.code])).toEqual([[1, 'PRIORITY_RANGE'], [2, 'RESOURCE_NEGATIVE']]);
+    expect(out.normalized.map((n) => n.value.requestId)).toEqual(['a', 'd']);
+    expect(c.rejectedByCode.get('PRIORITY_RANGE')).toBe(1);
+  });
+
+  it('in watermark mode judges events by the stream (a 2019 trace replayed today is not "late")', () => {
+    const old = Date.UTC(2019, 6, 15);
+    const batch = [0, 1, 2].map((i) => r(request({ requestId: `r${i}`, eventTime: old + i * 1000, producedAt: old + i * 1000 }), i));
+    const wall = emptyOutput();
+    core({ referenceClock: 'wall', pairWindowMs: 0 }).process(batch, T0, wall);
+    expect(wall.rejected.map((x) => x.code)).toEqual(['EVENT_TIME_LATE', 'EVENT_TIME_LATE', 'EVENT_TIME_LATE']);
+    const c = core({ referenceClock: 'watermark', limits: REPLAY_LIMITS, pairWindowMs: 0 });
+    const wm = emptyOutput();
+    c.process(batch, T0, wm);
+    // A bogus year-2090 event after the stream has a reference is refused as from the future.
+    c.process([r(request({ requestId: 'bogus', eventTime: Date.UTC(2090, 0, 1), producedAt: Date.UTC(2090, 0, 1) }), 3)], T0, wm);
+    expect(wm.rejected.map((x) => x.code)).toEqual(['EVENT_TIME_FUTURE']);
+    expect(wm.normalized).toHaveLength(3);
+  });
+});
