@@ -15,6 +15,7 @@ import { INITIAL_STATE } from './core/state.ts';
 import type { ScalerState } from './core/state.ts';
 import { heavyUsers } from './core/heavy-users.ts';
 import { InputStore } from './input-store.ts';
+import { InputConsumers } from './consumers.ts';
 import { LatencyWindow } from './latency.ts';
 
 export interface ScalerServiceOptions {
@@ -68,45 +69,44 @@ class Scaler implements ScalerService {
     this.store.reservations = [...(o.reservations ?? [])];
     this.kit = new KitService({ config: o.config, ...(o.logger === undefined ? {} : { logger: o.logger }) });
     this.log = this.kit.log.child({ unit: 'scaler' });
-    const fromBeginning = o.fromBeginning ?? true;
-    // One consumer group per input topic: members of one group with different subscriptions
-    // would be handed partitions of topics they do not read.
-    const group = (t: string): { groupId: string; fromBeginning: boolean } => ({ groupId: `${o.config.groupId}.${t}`, fromBeginning });
-    this.kit
-      .consume(Topics.demandPoolAggregated, async (msg) => {
+    const inputs = new InputConsumers(this.kit, o.fromBeginning ?? true)
+      .add({ topic: Topics.demandPoolAggregated, group: 'demand', handler: async (msg) => {
         const arrived = performance.now();
         this.counters.demandReceived++;
         const r = this.store.addDemand(msg.value, `${msg.topic}/${msg.partition}/${msg.offset}`);
         if (r.complete) await this.run('demand-window', arrived);
         else this.debounce(arrived);
-      }, group('demand'))
-      .consume(Topics.poolStatusReported, async (msg) => {
+      } })
+      .add({ topic: Topics.poolStatusReported, group: 'status', handler: async (msg) => {
         const arrived = performance.now();
         this.counters.statusReceived++;
         if (this.store.addStatus(msg.value)) await this.run('pool-status', arrived);
-      }, group('status'))
-      .consume(Topics.demandClusterAggregated, async (msg) => {
+      } })
+      .add({ topic: Topics.demandClusterAggregated, group: 'cluster', handler: async (msg) => {
         this.counters.clusterReceived++;
         this.store.addCluster(msg.value, `${msg.topic}/${msg.partition}/${msg.offset}`);
-      }, group('cluster'))
-      .consume(Topics.feedbackAnomalyDetected, async (msg) => {
+      } })
+      .add({ topic: Topics.feedbackAnomalyDetected, group: 'anomaly', handler: async (msg) => {
         const arrived = performance.now();
         this.counters.anomaliesReceived++;
         this.store.addAnomaly(msg.value);
         if (msg.value.severity === 'CRITICAL') await this.run('anomaly', arrived);
-      }, group('anomaly'))
-      .consume(Topics.provisionCommandApplied, async (msg) => {
+      } })
+      .add({ topic: Topics.provisionCommandApplied, group: 'results', handler: async (msg) => {
         this.counters.resultsReceived++;
         this.store.addResult(msg.value);
-      }, group('results'));
+      } });
     if (o.heavyUsersFromForecasts ?? true) {
-      this.kit.consume(Topics.forecastUserPublished, async (msg) => {
+      inputs.add({ topic: Topics.forecastUserPublished, group: 'forecasts', handler: async (msg) => {
         this.counters.forecastsReceived++;
         this.store.addForecast(msg.value);
-      }, group('forecasts'));
+      } });
     }
-    // Registered last, so it closes first: no decision timer fires into a closing producer.
+    // A 'sink' to the kit's lifecycle: it starts after the producer and closes before it. The
+    // debounce component is added first, so it closes after the consumers stopped and waits
+    // for the running decision before the producer goes.
     this.kit.addSink({ name: 'scaler-debounce', start: async () => {}, close: async () => { this.closed = true; clearTimeout(this.timer); await this.chain; } });
+    this.kit.addSink({ name: 'scaler-inputs', start: () => inputs.start(), close: () => inputs.close() });
   }
 
   async start(): Promise<void> {
