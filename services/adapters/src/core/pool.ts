@@ -67,7 +67,8 @@ export interface PoolState {
   accruedAt: number;
   window: WindowCounters;
   lastStatusAt: number | null;
-  dirty: boolean;
+  /** Variable pools: the size of the last whole-pool RESIZE, given to VMs that launch or migrate in later. */
+  allocation: { cpuCores: number; memoryMb: number } | null;
   /** Requests waiting for capacity, highest priority first, then arrival (only on base pools). */
   readonly queue: QueuedRequest[];
 }

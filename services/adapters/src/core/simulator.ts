@@ -50,6 +50,8 @@ export class Simulator {
   private readonly seenRequests = new Map<string, true>();
   /** Base pools whose queue is not empty. */
   private readonly queuedBases = new Set<string>();
+  /** Pools whose counts changed since their last status. */
+  private readonly dirty = new Set<PoolState>();
   private readonly totalsAcc: Totals = { ...emptyWindow(), queueWaitMsSum: 0, commandsApplied: 0, duplicates: 0, dryRuns: 0, rejected: 0, ignoredEvents: 0, lateInputs: 0 };
   private nowMs: number | null = null;
   private windowStart = 0;
@@ -82,11 +84,11 @@ export class Simulator {
     const checked = checkCommand(cmd);
     if (!checked.ok) { this.totalsAcc.rejected += 1; return answer('REJECTED', checked.error); }
     if (cmd.dryRun) { this.totalsAcc.dryRuns += 1; return answer('DRY_RUN'); }
-    const pool = this.poolFor(checked.ref, cmd.pool.sizeClass);
-    if (cmd.vmId !== null && cmd.kind !== 'LAUNCH' && cmd.kind !== 'PRELOAD' && !pool.vms.has(cmd.vmId)) {
+    if (cmd.vmId !== null && cmd.kind !== 'LAUNCH' && cmd.kind !== 'PRELOAD' && this.pools.get(cmd.poolId)?.vms.has(cmd.vmId) !== true) {
       this.totalsAcc.rejected += 1;
       return answer('REJECTED', `vm ${cmd.vmId} is not in pool ${cmd.poolId}`);
     }
+    const pool = this.poolFor(checked.ref, cmd.pool.sizeClass);
     let note: string | null = null;
     switch (cmd.kind) {
       case 'LAUNCH':
@@ -102,6 +104,10 @@ export class Simulator {
         break;
       case 'RESIZE':
         for (const vm of cmd.vmId === null ? [...pool.vms.values()] : [this.vms.get(cmd.vmId)!]) this.resize(pool, vm, cmd.cpuCores ?? vm.cpuCores, cmd.memoryMb ?? vm.memoryMb, t);
+        if (cmd.vmId === null && pool.ref.kind === 'var') {
+          const res = CLASS_RESOURCES[isSizeClass(pool.sizeClass) ? pool.sizeClass : 'M'];
+          pool.allocation = { cpuCores: cmd.cpuCores ?? pool.allocation?.cpuCores ?? res.cpuCores, memoryMb: cmd.memoryMb ?? pool.allocation?.memoryMb ?? res.memoryMb };
+        }
         break;
       case 'MIGRATE': {
         const target = this.poolFor(checked.target!, cmd.pool.sizeClass);
@@ -190,8 +196,8 @@ export class Simulator {
 
   private end(): AdapterReports {
     const t = this.nowMs ?? 0;
-    for (const p of this.pools.values()) {
-      if (p.dirty && (p.lastStatusAt === null || t - p.lastStatusAt >= this.params.statusMinIntervalMs)) this.emitStatus(p, t);
+    for (const p of this.dirty) {
+      if (p.lastStatusAt === null || t - p.lastStatusAt >= this.params.statusMinIntervalMs) this.emitStatus(p, t);
     }
     const out = { statuses: this.outStatuses, outcomes: this.outOutcomes };
     this.outStatuses = [];
@@ -202,7 +208,12 @@ export class Simulator {
   private emitStatus(p: PoolState, t: number): void {
     this.outStatuses.push(statusOf(p, this.params.adapter, t));
     p.lastStatusAt = t;
-    p.dirty = false;
+    this.dirty.delete(p);
+  }
+
+  /** Counts changed: a status is due (at most once per statusMinIntervalMs). */
+  private touch(p: PoolState): void {
+    this.dirty.add(p);
   }
 
   private closeWindow(end: number): void {
@@ -210,7 +221,7 @@ export class Simulator {
     for (const p of this.pools.values()) {
       accrue(p, end, this.totalsAcc);
       if (windowHasActivity(p)) this.outOutcomes.push(outcomeOf(p, this.params.adapter, this.windowStart, end));
-      if (alive(p) > 0 || p.dirty) this.emitStatus(p, end);
+      if (alive(p) > 0 || this.dirty.has(p)) this.emitStatus(p, end);
       p.window = emptyWindow();
     }
     this.windowStart = end;
@@ -246,11 +257,12 @@ export class Simulator {
     countState(pool, state, +1);
     vm.state = state;
     vm.version += 1;
-    pool.dirty = true;
+    this.touch(pool);
   }
 
   private launch(pool: PoolState, origin: Vm['origin'], t: number, profile: string | null): Vm {
-    const res = CLASS_RESOURCES[isSizeClass(pool.sizeClass) ? pool.sizeClass : 'M'];
+    const cls = CLASS_RESOURCES[isSizeClass(pool.sizeClass) ? pool.sizeClass : 'M'];
+    const res = pool.allocation === null ? cls : { ...cls, ...pool.allocation };
     const bootMs = this.prng.lognormalMs(this.params.boot) + (profile === null ? 0 : this.prng.lognormalMs(this.params.preload));
     const vm: Vm = { id: `vm-${++this.vmSeq}`, poolId: pool.ref.id, origin, state: 'stopped', cpuCores: res.cpuCores, memoryMb: res.memoryMb, gpus: res.gpus, readyAt: t + bootMs, claim: null, drain: false, spotAt: null, costPerMs: 0, version: 0, profile };
     this.vms.set(vm.id, vm);
@@ -270,7 +282,7 @@ export class Simulator {
     vm.spotAt = pool.ref.market === 'spot' ? t + this.prng.exponentialMs(this.params.spotHazardPerHour) : null;
     if (vm.spotAt !== null && Number.isFinite(vm.spotAt)) this.timers.push({ at: vm.spotAt, kind: 'spot', vmId: vm.id, version: vm.version });
     countState(pool, vm.state, +1);
-    pool.dirty = true;
+    this.touch(pool);
   }
 
   private leave(pool: PoolState, vm: Vm, t: number): void {
@@ -278,7 +290,7 @@ export class Simulator {
     countState(pool, vm.state, -1);
     pool.costPerMs -= vm.costPerMs;
     pool.vms.delete(vm.id);
-    pool.dirty = true;
+    this.touch(pool);
   }
 
   private stop(pool: PoolState, vm: Vm, t: number): void {
@@ -305,7 +317,7 @@ export class Simulator {
     const rank: Record<VmState, number> = { idle: 0, booting: 1, busy: 2, stopped: 3 };
     const victims = vmId !== null ? [pool.vms.get(vmId)!] : [...pool.vms.values()].filter((v) => !v.drain).sort((a, b) => rank[a.state] - rank[b.state]).slice(0, count);
     for (const vm of victims) {
-      if (vm.state === 'busy') { vm.drain = true; pool.dirty = true; continue; } // finishes its work, then stops
+      if (vm.state === 'busy') { vm.drain = true; continue; } // finishes its work, then stops
       this.stop(pool, vm, t);
       this.requeue(vm);
     }
@@ -329,7 +341,7 @@ export class Simulator {
     vm.memoryMb = memoryMb;
     vm.costPerMs = this.priceOf(pool, vm);
     pool.costPerMs += vm.costPerMs;
-    pool.dirty = true;
+    this.touch(pool);
   }
 
   private priceOf(pool: PoolState, vm: Vm): number {
@@ -344,10 +356,11 @@ export class Simulator {
     for (const vm of candidates) {
       if (alive(to) >= to.capacity) break;
       this.leave(from, vm, t);
-      if (to.ref.kind !== 'var') {
-        const res = CLASS_RESOURCES[to.ref.sizeClass];
-        vm.cpuCores = res.cpuCores; vm.memoryMb = res.memoryMb; vm.gpus = res.gpus;
-      }
+      // A VM takes the size of the pool it joins: the class of a fixed pool, the last whole-pool
+      // RESIZE of a variable one (or keeps its own when there was none).
+      const res = to.ref.kind !== 'var' ? CLASS_RESOURCES[to.ref.sizeClass] : to.allocation;
+      if (res !== null) { vm.cpuCores = res.cpuCores; vm.memoryMb = res.memoryMb; }
+      if (to.ref.kind !== 'var') vm.gpus = CLASS_RESOURCES[to.ref.sizeClass].gpus;
       this.enter(to, vm, t);
       moved += 1;
     }
@@ -359,10 +372,10 @@ export class Simulator {
   /** Pools that can serve a request, best first: the user's sub-pool, reserved, on-demand, spot, variable. */
   private candidates(q: Pick<QueuedRequest, 'userKey' | 'runtime' | 'sizeClass'>): PoolState[] {
     const base = basePoolId(q.runtime, q.sizeClass);
-    const ids = [q.userKey === '' ? null : userPoolId(q.runtime, q.sizeClass, q.userKey), `${base}/reserved`, base, `${base}/spot`, `${q.runtime}/var`];
+    const ids = [userPoolId(q.runtime, q.sizeClass, q.userKey), `${base}/reserved`, base, `${base}/spot`, `${q.runtime}/var`];
     const out: PoolState[] = [];
     for (const id of ids) {
-      const p = id === null ? undefined : this.pools.get(id);
+      const p = this.pools.get(id);
       if (p !== undefined) out.push(p);
     }
     return out;
@@ -420,13 +433,14 @@ export class Simulator {
     const sizeClass: SizeClass = ref.kind === 'var' ? (isSizeClass(commandClass) ? commandClass : 'M') : ref.sizeClass;
     const t = this.nowMs ?? 0;
     const capacity = this.params.capacityByPool[ref.id] ?? this.params.capacity[ref.market];
-    p = { ref, sizeClass, capacity, vms: new Map(), booting: 0, idle: 0, busy: 0, costPerMs: 0, accruedAt: t, window: emptyWindow(), lastStatusAt: null, dirty: true, queue: [] };
+    p = { ref, sizeClass, capacity, vms: new Map(), booting: 0, idle: 0, busy: 0, costPerMs: 0, accruedAt: t, window: emptyWindow(), lastStatusAt: null, allocation: null, queue: [] };
     if (ref.market === 'reserved' && ref.kind === 'fixed') {
       // Reserved capacity is paid whether used or not: capacity x class price x 0.6, from creation on.
       const res = CLASS_RESOURCES[ref.sizeClass];
       p.costPerMs = capacity * costPerMs(this.params.prices, res.cpuCores, res.memoryMb, res.gpus) * this.params.marketMultiplier.reserved;
     }
     this.pools.set(ref.id, p);
+    this.touch(p);
     return p;
   }
 }

@@ -156,6 +156,18 @@ describe('commands', () => {
     expect(s.request(req(T0 + 3200, { sizeClass: 'XL' }))).toMatchObject({ placement: 'cold', poolId: 'py/XL' }); // the 1-vCPU one does not fit
   });
 
+  it('a whole-pool RESIZE of a variable pool sizes the VMs that launch or migrate in later', () => {
+    const s = sim();
+    s.command(cmd({ kind: 'LAUNCH', poolId: 'py/var', count: 1 }));
+    s.command(cmd({ kind: 'RESIZE', poolId: 'py/var', cpuCores: 2, memoryMb: 1280 }));
+    s.command(cmd({ kind: 'LAUNCH', poolId: 'py/var', count: 1 }));
+    s.command(cmd({ kind: 'LAUNCH', poolId: 'py/S', count: 1 }));
+    s.command(cmd({ kind: 'MIGRATE', poolId: 'py/S', count: 1, targetPoolId: 'py/var', issuedAt: T0 + 3000 }));
+    expect(s.pool('py/var')!.vms.map((v) => [v.cpuCores, v.memoryMb])).toEqual([[2, 1280], [2, 1280], [2, 1280]]);
+    s.command(cmd({ kind: 'MIGRATE', poolId: 'py/var', count: 1, targetPoolId: 'py/M', issuedAt: T0 + 4000 }));
+    expect(s.pool('py/M')!.vms.map((v) => [v.cpuCores, v.memoryMb])).toEqual([[1, 1024]]);
+  });
+
   it('RESIZE of a whole pool changes its cost rate', () => {
     const s = sim();
     s.command(cmd({ kind: 'LAUNCH', poolId: 'py/M', count: 2 }));

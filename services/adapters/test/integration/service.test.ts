@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { Topics, WarmcastError } from '@warmcast/kit';
-import type { CommandResult, NormalizedEventInput, ProvisionCommandInput } from '@warmcast/kit';
+import type { CommandResult, NormalizedEventInput, ProvisionCommand, ProvisionCommandInput } from '@warmcast/kit';
 import { createAdapterService } from '../../src/service.ts';
 import type { AdapterService } from '../../src/service.ts';
 import type { HypervisorAdapter } from '../../src/adapter.ts';
@@ -26,6 +26,21 @@ function command(c: Partial<ProvisionCommandInput> & Pick<ProvisionCommandInput,
 async function send(c: ProvisionCommandInput): Promise<void> {
   await stack.client.producer.send(Topics.provisionCommandIssued, [{ key: c.poolId, value: c }]);
 }
+
+function fakeAdapter(name: string, call: (cmd: ProvisionCommand) => Promise<void>): HypervisorAdapter {
+  return {
+    name,
+    apply: async (cmd) => {
+      await call(cmd);
+      return { result: { commandId: cmd.commandId, poolId: cmd.poolId, status: 'APPLIED', adapter: name, appliedAt: cmd.issuedAt, error: null }, ...NO_REPORTS };
+    },
+    report: async () => [],
+    remember: () => {},
+    totals: () => ({ requests: 0, warmHits: 0, coldStarts: 0, coldLatencyMsSum: 0, queued: 0, queueWaitMsSum: 0, idleVmSeconds: 0, busyVmSeconds: 0, cost: 0, spotInterruptions: 0, commandsApplied: 0, duplicates: 0, dryRuns: 0, rejected: 0, ignoredEvents: 0, lateInputs: 0, pools: 0, vms: 0 }),
+    close: async () => { closed.push(name); },
+  };
+}
+const closed: string[] = [];
 
 const resultsFor = (id: string) => (rs: CommandResult[]): CommandResult[] => rs.filter((r) => r.commandId === id);
 
@@ -103,18 +118,10 @@ describe('adapters service', () => {
   it('answers FAILED when the platform keeps failing (retried with back-off first), and APPLIED once it recovers', async () => {
     const calls = new Map<string, number>();
     let failures = 0;
-    const flaky: HypervisorAdapter = {
-      name: 'flaky',
-      apply: async (cmd) => {
-        calls.set(cmd.commandId, (calls.get(cmd.commandId) ?? 0) + 1); // earlier tests' commands are replayed too (new group)
-        if (cmd.commandId.startsWith('down') || (cmd.commandId === 'blip' && failures++ < 2)) throw new WarmcastError('HANDLER_TRANSIENT', 'platform API unavailable');
-        return { result: { commandId: cmd.commandId, poolId: cmd.poolId, status: 'APPLIED', adapter: 'flaky', appliedAt: cmd.issuedAt, error: null }, ...NO_REPORTS };
-      },
-      report: async () => [],
-      remember: () => {},
-      totals: () => ({ requests: 0, warmHits: 0, coldStarts: 0, coldLatencyMsSum: 0, queued: 0, queueWaitMsSum: 0, idleVmSeconds: 0, busyVmSeconds: 0, cost: 0, spotInterruptions: 0, commandsApplied: 0, duplicates: 0, dryRuns: 0, rejected: 0, ignoredEvents: 0, lateInputs: 0, pools: 0, vms: 0 }),
-      close: async () => {},
-    };
+    const flaky = fakeAdapter('flaky', async (cmd) => {
+      calls.set(cmd.commandId, (calls.get(cmd.commandId) ?? 0) + 1); // earlier tests' commands are replayed too (new group)
+      if (cmd.commandId.startsWith('down') || (cmd.commandId === 'blip' && failures++ < 2)) throw new WarmcastError('HANDLER_TRANSIENT', 'platform API unavailable');
+    });
     const delays: number[] = [];
     const s = await started('adapters-flaky', { adapter: flaky, sleep: async (ms) => { delays.push(ms); }, applyAttempts: 4 });
     try {
@@ -129,5 +136,24 @@ describe('adapters service', () => {
     } finally {
       await s.close();
     }
+  }, 60_000);
+
+  it('answers FAILED without calling the platform while the breaker is open, and closes the adapter on close()', async () => {
+    const calls: string[] = [];
+    const down = fakeAdapter('down', async (cmd) => { calls.push(cmd.commandId); throw new WarmcastError('TIMEOUT', 'platform API timed out'); });
+    // Trip after 1 failed call; stay open for the whole test.
+    const s = await started('adapters-open', { adapter: down, sleep: async () => {}, applyAttempts: 3, breaker: { volumeThreshold: 1, errorThresholdPercentage: 1, resetTimeoutMs: 600_000 } });
+    try {
+      await send(command({ commandId: 'open-0' })); // trips the breaker (if replayed earlier commands have not already)
+      await stack.read(Topics.provisionCommandApplied, (all) => all.some((r) => r.commandId === 'open-0' && r.adapter === 'down'));
+      await send(command({ commandId: 'open-1' }));
+      const rs = await stack.read(Topics.provisionCommandApplied, (all) => all.some((r) => r.commandId === 'open-1' && r.adapter === 'down'));
+      expect(rs.find((r) => r.commandId === 'open-1' && r.adapter === 'down')).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/^CIRCUIT_OPEN: /) });
+      expect(calls).not.toContain('open-1'); // never reached the platform
+      expect(calls.filter((c) => c === 'open-0').length).toBeLessThanOrEqual(1); // no retry got through either
+    } finally {
+      await s.close();
+    }
+    expect(closed).toContain('down');
   }, 60_000);
 });
