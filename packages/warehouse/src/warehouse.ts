@@ -43,8 +43,8 @@ export interface Warehouse {
   readonly client: ClickHouseClient;
   /** What opening applied (empty when migrate: false). */
   readonly migrations: MigrationReport;
-  /** Inserts rows (JSONEachRow). `dedupToken` sets insert_deduplication_token (tables with a dedup window drop a repeat). */
-  insert<T extends InsertableTable>(table: T, rows: readonly TableRows[T][], options?: { dedupToken?: string }): Promise<void>;
+  /** Inserts rows (JSONEachRow); an empty list is a no-op. Repeats collapse on merge (ReplacingMergeTree keys). */
+  insert<T extends InsertableTable>(table: T, rows: readonly TableRows[T][]): Promise<void>;
   /** Runs a SELECT with server-side parameters: `WHERE user_key = {user:String}` + `{ user }`. */
   query<R = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<R[]>;
   /** Runs DDL or any statement without a result set. */
@@ -132,14 +132,11 @@ function wrap(client: ClickHouseClient, mode: Warehouse['mode'], location: strin
   };
   return {
     mode, location, client, migrations: { applied: [], current: 0 },
-    async insert(table, rows, opts = {}) {
+    async insert(table, rows) {
       guard(`insert into ${table}`);
       if (rows.length === 0) return;
       try {
-        await client.insert({
-          table, values: rows as unknown[], format: 'JSONEachRow',
-          ...(opts.dedupToken === undefined ? {} : { clickhouse_settings: { insert_deduplication_token: opts.dedupToken } }),
-        });
+        await client.insert({ table, values: rows as unknown[], format: 'JSONEachRow' });
       } catch (err) {
         throw toWarehouseError(err, `insert ${rows.length} rows into ${table}`);
       }
