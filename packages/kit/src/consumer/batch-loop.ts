@@ -112,12 +112,18 @@ export class BatchConsumerLoop {
     await this.o.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
   }
 
-  /** Stops fetching, waits for in-flight outcomes and commits what became durable. */
+  /**
+   * Stops taking batches, waits for in-flight outcomes, commits what became durable, then
+   * leaves the group. The drain runs before consumer.stop(): kafkajs refuses commitOffsets
+   * once stopped (no consumer group), so stopping first would lose the final commit.
+   */
   async close(): Promise<void> {
     this.running = false;
-    await this.o.consumer.stop();
-    await this.drain();
-    await this.o.consumer.disconnect();
+    try {
+      await this.drain();
+    } finally {
+      await this.o.consumer.disconnect();
+    }
   }
 
   /** Waits until every handed-out outcome settled and its offsets (if durable) are committed. */
@@ -188,7 +194,8 @@ export class BatchConsumerLoop {
 
   /** Commits the offsets of the durable prefix of the queue (one commit request in flight at a time). */
   private commitReady(): Promise<void> {
-    this.committing = this.committing.then(async () => {
+    // A failed commit must not block later ones: their snapshots cover its offsets too.
+    this.committing = this.committing.catch(() => undefined).then(async () => {
       const points = new Map<string, CommitPoint>();
       while (this.queue.length > 0) {
         const head = this.queue[0];
