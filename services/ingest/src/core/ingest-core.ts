@@ -41,7 +41,7 @@ export interface IngestCoreOptions {
 export class IngestCore {
   readonly pairer: Pairer;
   private readonly o: IngestCoreOptions;
-  /** Validation reference in watermark mode: the highest batch median seen (a median ignores a few bogus timestamps). */
+  /** Validation reference in watermark mode: the latest accepted event time (see reference()). */
   private streamRef: number | null = null;
   private readonly scratch: PairOutput[] = [];
   counts = { requests: 0, metrics: 0, rejected: 0, normalized: 0 };
@@ -52,23 +52,30 @@ export class IngestCore {
     this.pairer = new Pairer({ windowMs: options.pairWindowMs, maxPending: options.maxPending, maxDone: Math.max(10_000, options.maxPending * 2), limits: options.limits });
   }
 
-  /** The reference time the batch is validated against (null: no check, e.g. before any event in watermark mode). */
+  /**
+   * The reference a batch starts with (null: no check). Watermark mode: the highest of the
+   * stream reference so far and this batch's median event time (a median ignores a few bogus
+   * timestamps; a legitimate gap in the stream moves it on). During the batch, every accepted
+   * event moves the reference forward (process()), so a batch spanning hours of replayed trace
+   * is judged event by event, and only accepted events can move it: one year-2090 event is
+   * refused instead of making everything after it "late". The reference is shared by all
+   * partitions, so an idle partition does not freeze it.
+   */
   reference(batch: readonly Decoded[], wallMs: number): number | null {
     if (this.o.referenceClock === 'none') return null;
     if (this.o.referenceClock === 'wall') return wallMs;
-    const prev = this.streamRef;
-    if (batch.length > 0) {
-      const times = batch.map((d) => (d.side === 'request' ? d.value.eventTime : d.value.finishedAt)).sort((a, b) => a - b);
-      const median = times[times.length >> 1] ?? 0;
-      if (Number.isFinite(median)) this.streamRef = Math.max(this.streamRef ?? -Infinity, median);
-    }
-    // Checked against the older of the two so the batch that moves the reference is not judged by itself alone.
-    return prev ?? this.streamRef;
+    // A median of 1-2 events is those events: it may start the reference, not move it.
+    if (batch.length === 0 || (batch.length < 3 && this.streamRef !== null)) return this.streamRef;
+    const times = batch.map((d) => (d.side === 'request' ? d.value.eventTime : d.value.finishedAt)).sort((a, b) => a - b);
+    const median = times[times.length >> 1] ?? Number.NaN;
+    if (!Number.isFinite(median)) return this.streamRef;
+    return Math.max(this.streamRef ?? -Infinity, median);
   }
 
   /** pre: batch holds one topic-partition's messages in offset order. */
   process(batch: readonly Decoded[], wallMs: number, out: Output): void {
-    const ref = this.reference(batch, wallMs);
+    let ref = this.reference(batch, wallMs);
+    const moving = this.o.referenceClock === 'watermark';
     const pairs = this.scratch;
     pairs.length = 0;
     const { limits, storeRawUserIds, pseudonymizer, features } = this.o;
@@ -77,6 +84,7 @@ export class IngestCore {
         const v = validateRequest(d.value, ref, limits);
         if (!v.ok) { this.reject(out, d.origin, v.code, v.reason); continue; }
         this.counts.requests += 1;
+        if (moving && (ref === null || d.value.eventTime > ref)) ref = d.value.eventTime;
         const userKey = pseudonymizer.userKey(d.value.userId);
         const f = features.featuresOf(d.value);
         out.rawRequests.push(toRawRequestRow(d.value, userKey, f, storeRawUserIds, wallMs));
@@ -85,11 +93,13 @@ export class IngestCore {
         const v = validateMetrics(d.value, ref, limits);
         if (!v.ok) { this.reject(out, d.origin, v.code, v.reason); continue; }
         this.counts.metrics += 1;
+        if (moving && (ref === null || d.value.finishedAt > ref)) ref = d.value.finishedAt;
         const userKey = pseudonymizer.userKey(d.value.userId);
         out.rawMetrics.push(toRawMetricsRow(d.value, userKey, storeRawUserIds, wallMs));
         this.pairer.offer({ side: 'metrics', value: d.value, userKey, origin: d.origin }, pairs);
       }
     }
+    if (moving && ref !== null) this.streamRef = ref;
     this.pairer.expire(pairs);
     for (const p of pairs) {
       if (p.kind === 'REJECTED') { this.reject(out, p.input.origin, p.code, p.reason); continue; }

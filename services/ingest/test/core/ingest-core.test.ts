@@ -68,4 +68,17 @@ describe('IngestCore', () => {
     expect(wm.rejected.map((x) => x.code)).toEqual(['EVENT_TIME_FUTURE']);
     expect(wm.normalized).toHaveLength(3);
   });
+
+  it('in watermark mode follows a batch that spans hours (each accepted event moves the reference)', () => {
+    const old = Date.UTC(2019, 6, 15);
+    const HOUR = 3_600_000;
+    // 10 events 50 min apart: 7.5 h in one batch; the median is event 5, events 6-9 are > 1 h past it.
+    const batch = Array.from({ length: 10 }, (_, i) => r(request({ requestId: `s${i}`, eventTime: old + i * 50 * 60_000, producedAt: old + i * 50 * 60_000 }), i));
+    batch.splice(3, 0, r(request({ requestId: 'far', eventTime: old + 30 * HOUR, producedAt: old + 30 * HOUR }), 99));
+    const c = core({ referenceClock: 'watermark', limits: REPLAY_LIMITS, pairWindowMs: 0 });
+    const out = emptyOutput();
+    c.process(batch, T0, out);
+    expect(out.rejected.map((x) => x.origin.offset)).toEqual([99]);
+    expect(out.normalized).toHaveLength(10);
+  });
 });
