@@ -6,17 +6,15 @@
 // bounded by the skew between input partitions. Outputs are returned, never sent: command results,
 // pool status (on change, at most once per statusMinIntervalMs per pool, and at every window end)
 // and per-pool outcomes at every window end. docs/simulator.md describes the model.
-import type { CommandResult, CommandResultInput, CommandStatus, PoolStatusInput, ProvisionCommand, SizeClass } from '@warmcast/kit';
+import type { CommandResult, CommandResultInput, CommandStatus, PoolStatusInput, ProvisionCommand } from '@warmcast/kit';
 import type { AdapterReports, AdapterTotals } from '../adapter.ts';
 import { CLASS_RESOURCES, basePoolId, isSizeClass, userPoolId } from './pool-id.ts';
-import type { FixedSizeClass, PoolRef } from './pool-id.ts';
-import { costPerMs } from './params.ts';
+import type { FixedSizeClass } from './pool-id.ts';
 import type { SimulatorParams } from './params.ts';
-import { Prng } from './prng.ts';
-import { TimerHeap } from './timers.ts';
 import type { Timer } from './timers.ts';
-import { accrue, alive, countState, emptyWindow, enqueue, outcomeOf, statusOf, windowHasActivity } from './pool.ts';
+import { accrue, alive, emptyWindow, enqueue, outcomeOf, statusOf, windowHasActivity } from './pool.ts';
 import type { PoolState, QueuedRequest, Vm, VmState, WindowCounters } from './pool.ts';
+import { Fleet } from './fleet.ts';
 import { checkCommand } from './command-check.ts';
 
 /** A request as the simulator needs it (the shell maps NormalizedEvent onto this). */
@@ -42,27 +40,21 @@ type Totals = Mutable<Omit<AdapterTotals, 'pools' | 'vms'>> & WindowCounters;
 
 export class Simulator {
   readonly params: SimulatorParams;
-  private readonly prng: Prng;
-  private readonly timers = new TimerHeap();
-  private readonly pools = new Map<string, PoolState>();
-  private readonly vms = new Map<string, Vm>();
+  private readonly fleet: Fleet;
   private readonly seenCommands = new Set<string>();
   private readonly seenRequests = new Map<string, true>();
   /** Base pools whose queue is not empty. */
   private readonly queuedBases = new Set<string>();
-  /** Pools whose counts changed since their last status. */
-  private readonly dirty = new Set<PoolState>();
   private readonly totalsAcc: Totals = { ...emptyWindow(), queueWaitMsSum: 0, commandsApplied: 0, duplicates: 0, dryRuns: 0, rejected: 0, ignoredEvents: 0, lateInputs: 0 };
   private nowMs: number | null = null;
   private windowStart = 0;
-  private vmSeq = 0;
   private reqSeq = 0;
   private outStatuses: PoolStatusInput[] = [];
   private outOutcomes: AdapterReports['outcomes'][number][] = [];
 
   constructor(params: SimulatorParams) {
     this.params = params;
-    this.prng = new Prng(params.seed);
+    this.fleet = new Fleet(params, this.totalsAcc);
   }
 
   get now(): number | null {
@@ -84,18 +76,18 @@ export class Simulator {
     const checked = checkCommand(cmd);
     if (!checked.ok) { this.totalsAcc.rejected += 1; return answer('REJECTED', checked.error); }
     if (cmd.dryRun) { this.totalsAcc.dryRuns += 1; return answer('DRY_RUN'); }
-    if (cmd.vmId !== null && cmd.kind !== 'LAUNCH' && cmd.kind !== 'PRELOAD' && this.pools.get(cmd.poolId)?.vms.has(cmd.vmId) !== true) {
+    if (cmd.vmId !== null && cmd.kind !== 'LAUNCH' && cmd.kind !== 'PRELOAD' && this.fleet.pools.get(cmd.poolId)?.vms.has(cmd.vmId) !== true) {
       this.totalsAcc.rejected += 1;
       return answer('REJECTED', `vm ${cmd.vmId} is not in pool ${cmd.poolId}`);
     }
-    const pool = this.poolFor(checked.ref, cmd.pool.sizeClass);
+    const pool = this.fleet.poolFor(checked.ref, cmd.pool.sizeClass, t);
     let note: string | null = null;
     switch (cmd.kind) {
       case 'LAUNCH':
       case 'PRELOAD': {
         const want = cmd.count ?? 0;
         const n = Math.min(want, Math.max(0, pool.capacity - alive(pool)));
-        for (let i = 0; i < n; i++) this.launch(pool, 'command', t, cmd.kind === 'PRELOAD' ? cmd.preloadProfile : null);
+        for (let i = 0; i < n; i++) this.fleet.launch(pool, 'command', t, cmd.kind === 'PRELOAD' ? cmd.preloadProfile : null);
         if (n < want) note = `capacity ${pool.capacity}: launched ${n} of ${want}`;
         break;
       }
@@ -103,15 +95,15 @@ export class Simulator {
         this.terminate(pool, cmd.vmId, cmd.count ?? 0, t);
         break;
       case 'RESIZE':
-        for (const vm of cmd.vmId === null ? [...pool.vms.values()] : [this.vms.get(cmd.vmId)!]) this.resize(pool, vm, cmd.cpuCores ?? vm.cpuCores, cmd.memoryMb ?? vm.memoryMb, t);
+        for (const vm of cmd.vmId === null ? [...pool.vms.values()] : [this.fleet.vms.get(cmd.vmId)!]) this.fleet.resize(pool, vm, cmd.cpuCores ?? vm.cpuCores, cmd.memoryMb ?? vm.memoryMb, t);
         if (cmd.vmId === null && pool.ref.kind === 'var') {
           const res = CLASS_RESOURCES[isSizeClass(pool.sizeClass) ? pool.sizeClass : 'M'];
           pool.allocation = { cpuCores: cmd.cpuCores ?? pool.allocation?.cpuCores ?? res.cpuCores, memoryMb: cmd.memoryMb ?? pool.allocation?.memoryMb ?? res.memoryMb };
         }
         break;
       case 'MIGRATE': {
-        const target = this.poolFor(checked.target!, cmd.pool.sizeClass);
-        const moved = this.migrate(pool, target, cmd.vmId, cmd.count ?? 0, t);
+        const target = this.fleet.poolFor(checked.target!, cmd.pool.sizeClass, t);
+        const moved = this.fleet.migrate(pool, target, cmd.vmId, cmd.count ?? 0, t);
         const want = cmd.vmId === null ? cmd.count ?? 0 : 1;
         if (moved < want) note = `migrated ${moved} of ${want} (busy VMs stay; target capacity ${target.capacity})`;
         break;
@@ -139,7 +131,7 @@ export class Simulator {
       pool.window[field] += 1; this.totalsAcc[field] += 1;
     };
     if (placed === null) {
-      const base = this.basePool(req.runtime, req.sizeClass);
+      const base = this.fleet.basePool(req.runtime, req.sizeClass, t);
       enqueue(base.queue, q);
       this.queuedBases.add(base.ref.id);
       count(base, 'queued');
@@ -158,17 +150,17 @@ export class Simulator {
 
   statuses(): PoolStatusInput[] {
     const t = this.nowMs ?? 0;
-    return [...this.pools.values()].map((p) => statusOf(p, this.params.adapter, t));
+    return [...this.fleet.pools.values()].map((p) => statusOf(p, this.params.adapter, t));
   }
 
   /** A pool's counts and VMs, for tests and the CLI. */
   pool(id: string): { readonly status: PoolStatusInput; readonly vms: readonly Readonly<Vm>[]; readonly queued: number } | undefined {
-    const p = this.pools.get(id);
+    const p = this.fleet.pools.get(id);
     return p === undefined ? undefined : { status: statusOf(p, this.params.adapter, this.nowMs ?? 0), vms: [...p.vms.values()], queued: p.queue.length };
   }
 
   totals(): AdapterTotals {
-    return { ...this.totalsAcc, pools: this.pools.size, vms: this.vms.size };
+    return { ...this.totalsAcc, pools: this.fleet.pools.size, vms: this.fleet.vms.size };
   }
 
   // ---- time ----
@@ -181,12 +173,12 @@ export class Simulator {
     if (eventTime < this.nowMs) this.totalsAcc.lateInputs += 1;
     const target = Math.max(this.nowMs, eventTime);
     for (;;) {
-      const next = this.timers.peek();
+      const next = this.fleet.timers.peek();
       const windowEnd = this.windowStart + this.params.windowMs;
       // A window end fires before timers at the same instant: windows are [start, end).
       if (windowEnd <= target && (next === undefined || windowEnd <= next.at)) { this.closeWindow(windowEnd); continue; }
       if (next === undefined || next.at > target) break;
-      this.timers.pop();
+      this.fleet.timers.pop();
       this.nowMs = next.at;
       this.fire(next);
     }
@@ -196,7 +188,7 @@ export class Simulator {
 
   private end(): AdapterReports {
     const t = this.nowMs ?? 0;
-    for (const p of this.dirty) {
+    for (const p of this.fleet.dirty) {
       if (p.lastStatusAt === null || t - p.lastStatusAt >= this.params.statusMinIntervalMs) this.emitStatus(p, t);
     }
     const out = { statuses: this.outStatuses, outcomes: this.outOutcomes };
@@ -208,107 +200,40 @@ export class Simulator {
   private emitStatus(p: PoolState, t: number): void {
     this.outStatuses.push(statusOf(p, this.params.adapter, t));
     p.lastStatusAt = t;
-    this.dirty.delete(p);
-  }
-
-  /** Counts changed: a status is due (at most once per statusMinIntervalMs). */
-  private touch(p: PoolState): void {
-    this.dirty.add(p);
+    this.fleet.dirty.delete(p);
   }
 
   private closeWindow(end: number): void {
     this.nowMs = end;
-    for (const p of this.pools.values()) {
+    for (const p of this.fleet.pools.values()) {
       accrue(p, end, this.totalsAcc);
       if (windowHasActivity(p)) this.outOutcomes.push(outcomeOf(p, this.params.adapter, this.windowStart, end));
-      if (alive(p) > 0 || this.dirty.has(p)) this.emitStatus(p, end);
+      if (alive(p) > 0 || this.fleet.dirty.has(p)) this.emitStatus(p, end);
       p.window = emptyWindow();
     }
     this.windowStart = end;
   }
 
   private fire(timer: Timer): void {
-    const vm = this.vms.get(timer.vmId);
+    const vm = this.fleet.vms.get(timer.vmId);
     if (vm === undefined || vm.state === 'stopped') return;
     const t = timer.at;
-    const pool = this.pools.get(vm.poolId)!;
+    const pool = this.fleet.pools.get(vm.poolId)!;
     if (timer.kind === 'spot') {
       if (vm.spotAt !== t) return;
       pool.window.spotInterruptions += 1;
       this.totalsAcc.spotInterruptions += 1;
-      this.stop(pool, vm, t); // work running on it is lost (not re-run: see docs/simulator.md)
-      this.requeue(vm); // a request still waiting for its boot waits again
+      this.fleet.stop(pool, vm, t); // work running on it is lost (not re-run: see docs/simulator.md)
+      this.requeue(vm, t); // a request still waiting for its boot waits again
       this.pump(t);
       return;
     }
     if (timer.version !== vm.version) return;
-    if (timer.kind === 'expire') { if (vm.state === 'idle') { this.stop(pool, vm, t); this.pump(t); } return; }
-    if (timer.kind === 'ready' && vm.claim !== null) { const d = vm.claim.durationMs; vm.claim = null; this.startWork(pool, vm, d, t); return; }
-    if (timer.kind === 'done' && vm.drain) { this.stop(pool, vm, t); this.pump(t); return; }
-    this.becomeIdle(pool, vm, t);
+    if (timer.kind === 'expire') { if (vm.state === 'idle') { this.fleet.stop(pool, vm, t); this.pump(t); } return; }
+    if (timer.kind === 'ready' && vm.claim !== null) { const d = vm.claim.durationMs; vm.claim = null; this.fleet.startWork(pool, vm, d, t); return; }
+    if (timer.kind === 'done' && vm.drain) { this.fleet.stop(pool, vm, t); this.pump(t); return; }
+    this.fleet.becomeIdle(pool, vm, t);
     this.pump(t);
-  }
-
-  // ---- VM transitions (every count change goes through setState, which accrues first) ----
-
-  private setState(pool: PoolState, vm: Vm, state: VmState, t: number): void {
-    accrue(pool, t, this.totalsAcc);
-    countState(pool, vm.state, -1);
-    countState(pool, state, +1);
-    vm.state = state;
-    vm.version += 1;
-    this.touch(pool);
-  }
-
-  private launch(pool: PoolState, origin: Vm['origin'], t: number, profile: string | null): Vm {
-    const cls = CLASS_RESOURCES[isSizeClass(pool.sizeClass) ? pool.sizeClass : 'M'];
-    const res = pool.allocation === null ? cls : { ...cls, ...pool.allocation };
-    const bootMs = this.prng.lognormalMs(this.params.boot) + (profile === null ? 0 : this.prng.lognormalMs(this.params.preload));
-    const vm: Vm = { id: `vm-${++this.vmSeq}`, poolId: pool.ref.id, origin, state: 'stopped', cpuCores: res.cpuCores, memoryMb: res.memoryMb, gpus: res.gpus, readyAt: t + bootMs, claim: null, drain: false, spotAt: null, costPerMs: 0, version: 0, profile };
-    this.vms.set(vm.id, vm);
-    this.enter(pool, vm, t);
-    this.setState(pool, vm, 'booting', t);
-    this.timers.push({ at: vm.readyAt, kind: 'ready', vmId: vm.id, version: vm.version });
-    return vm;
-  }
-
-  /** Adds a VM to a pool: price by the pool's market, spot reclaim clock when it is a spot pool. */
-  private enter(pool: PoolState, vm: Vm, t: number): void {
-    accrue(pool, t, this.totalsAcc);
-    vm.poolId = pool.ref.id;
-    vm.costPerMs = this.priceOf(pool, vm);
-    pool.costPerMs += vm.costPerMs;
-    pool.vms.set(vm.id, vm);
-    vm.spotAt = pool.ref.market === 'spot' ? t + this.prng.exponentialMs(this.params.spotHazardPerHour) : null;
-    if (vm.spotAt !== null && Number.isFinite(vm.spotAt)) this.timers.push({ at: vm.spotAt, kind: 'spot', vmId: vm.id, version: vm.version });
-    countState(pool, vm.state, +1);
-    this.touch(pool);
-  }
-
-  private leave(pool: PoolState, vm: Vm, t: number): void {
-    accrue(pool, t, this.totalsAcc);
-    countState(pool, vm.state, -1);
-    pool.costPerMs -= vm.costPerMs;
-    pool.vms.delete(vm.id);
-    this.touch(pool);
-  }
-
-  private stop(pool: PoolState, vm: Vm, t: number): void {
-    this.leave(pool, vm, t);
-    vm.state = 'stopped';
-    vm.version += 1;
-    this.vms.delete(vm.id);
-  }
-
-  private startWork(pool: PoolState, vm: Vm, durationMs: number, t: number): void {
-    this.setState(pool, vm, 'busy', t);
-    this.timers.push({ at: t + durationMs, kind: 'done', vmId: vm.id, version: vm.version });
-  }
-
-  private becomeIdle(pool: PoolState, vm: Vm, t: number): void {
-    this.setState(pool, vm, 'idle', t);
-    const limit = vm.origin === 'cold' ? this.params.keepAliveMs : this.params.managedIdleLimitMs;
-    this.timers.push({ at: t + limit, kind: 'expire', vmId: vm.id, version: vm.version });
   }
 
   // ---- commands ----
@@ -318,53 +243,19 @@ export class Simulator {
     const victims = vmId !== null ? [pool.vms.get(vmId)!] : [...pool.vms.values()].filter((v) => !v.drain).sort((a, b) => rank[a.state] - rank[b.state]).slice(0, count);
     for (const vm of victims) {
       if (vm.state === 'busy') { vm.drain = true; continue; } // finishes its work, then stops
-      this.stop(pool, vm, t);
-      this.requeue(vm);
+      this.fleet.stop(pool, vm, t);
+      this.requeue(vm, t);
     }
   }
 
   /** A request that waited for a VM that went away before booting waits again (queue of its base pool, original arrival). */
-  private requeue(vm: Vm): void {
+  private requeue(vm: Vm, t: number): void {
     const claim = vm.claim;
     if (claim === null) return;
     vm.claim = null;
-    const base = this.basePool(claim.runtime, claim.sizeClass);
+    const base = this.fleet.basePool(claim.runtime, claim.sizeClass, t);
     enqueue(base.queue, claim);
     this.queuedBases.add(base.ref.id);
-  }
-
-  private resize(pool: PoolState, vm: Vm, cpuCores: number, memoryMb: number, t: number): void {
-    // Hot resize (balloon / CPU hotplug): instant, no restart; only the price changes.
-    accrue(pool, t, this.totalsAcc);
-    pool.costPerMs -= vm.costPerMs;
-    vm.cpuCores = cpuCores;
-    vm.memoryMb = memoryMb;
-    vm.costPerMs = this.priceOf(pool, vm);
-    pool.costPerMs += vm.costPerMs;
-    this.touch(pool);
-  }
-
-  private priceOf(pool: PoolState, vm: Vm): number {
-    if (pool.ref.market === 'reserved') return 0; // the reservation is paid by the pool
-    return costPerMs(this.params.prices, vm.cpuCores, vm.memoryMb, vm.gpus) * this.params.marketMultiplier[pool.ref.market];
-  }
-
-  private migrate(from: PoolState, to: PoolState, vmId: string | null, count: number, t: number): number {
-    const movable = (v: Vm): boolean => v.state === 'idle' || (v.state === 'booting' && v.claim === null);
-    const candidates = vmId !== null ? [from.vms.get(vmId)!].filter(movable) : [...from.vms.values()].filter(movable).sort((a, b) => (a.state === 'idle' ? 0 : 1) - (b.state === 'idle' ? 0 : 1)).slice(0, count);
-    let moved = 0;
-    for (const vm of candidates) {
-      if (alive(to) >= to.capacity) break;
-      this.leave(from, vm, t);
-      // A VM takes the size of the pool it joins: the class of a fixed pool, the last whole-pool
-      // RESIZE of a variable one (or keeps its own when there was none).
-      const res = to.ref.kind !== 'var' ? CLASS_RESOURCES[to.ref.sizeClass] : to.allocation;
-      if (res !== null) { vm.cpuCores = res.cpuCores; vm.memoryMb = res.memoryMb; }
-      if (to.ref.kind !== 'var') vm.gpus = CLASS_RESOURCES[to.ref.sizeClass].gpus;
-      this.enter(to, vm, t);
-      moved += 1;
-    }
-    return moved;
   }
 
   // ---- requests ----
@@ -375,7 +266,7 @@ export class Simulator {
     const ids = [userPoolId(q.runtime, q.sizeClass, q.userKey), `${base}/reserved`, base, `${base}/spot`, `${q.runtime}/var`];
     const out: PoolState[] = [];
     for (const id of ids) {
-      const p = this.pools.get(id);
+      const p = this.fleet.pools.get(id);
       if (p !== undefined) out.push(p);
     }
     return out;
@@ -388,7 +279,7 @@ export class Simulator {
     const pools = this.candidates(q);
     for (const p of pools) {
       for (const v of p.vms.values()) {
-        if (v.state === 'idle' && fits(p, v)) { this.startWork(p, v, q.durationMs, t); return { pool: p, latencyMs: t - q.arrivalAt, warm: true }; }
+        if (v.state === 'idle' && fits(p, v)) { this.fleet.startWork(p, v, q.durationMs, t); return { pool: p, latencyMs: t - q.arrivalAt, warm: true }; }
       }
     }
     let best: { pool: PoolState; vm: Vm } | null = null;
@@ -401,9 +292,9 @@ export class Simulator {
       best.vm.claim = q;
       return { pool: best.pool, latencyMs: best.vm.readyAt - q.arrivalAt, warm: false };
     }
-    const base = this.basePool(q.runtime, q.sizeClass);
+    const base = this.fleet.basePool(q.runtime, q.sizeClass, t);
     if (alive(base) >= base.capacity) return null;
-    const vm = this.launch(base, 'cold', t, null);
+    const vm = this.fleet.launch(base, 'cold', t, null);
     vm.claim = q;
     return { pool: base, latencyMs: vm.readyAt - q.arrivalAt, warm: false };
   }
@@ -411,7 +302,7 @@ export class Simulator {
   /** Serves waiting requests, head of each queue first, while VMs or capacity allow. */
   private pump(t: number): void {
     for (const id of [...this.queuedBases]) {
-      const base = this.pools.get(id)!;
+      const base = this.fleet.pools.get(id)!;
       while (base.queue.length > 0) {
         const head = base.queue[0]!;
         const placed = this.place(head, t);
@@ -421,26 +312,5 @@ export class Simulator {
       }
       if (base.queue.length === 0) this.queuedBases.delete(id);
     }
-  }
-
-  private basePool(runtime: string, sizeClass: FixedSizeClass): PoolState {
-    return this.poolFor({ kind: 'fixed', id: basePoolId(runtime, sizeClass), runtime, sizeClass, market: 'on-demand' }, sizeClass);
-  }
-
-  private poolFor(ref: PoolRef, commandClass: SizeClass): PoolState {
-    let p = this.pools.get(ref.id);
-    if (p !== undefined) return p;
-    const sizeClass: SizeClass = ref.kind === 'var' ? (isSizeClass(commandClass) ? commandClass : 'M') : ref.sizeClass;
-    const t = this.nowMs ?? 0;
-    const capacity = this.params.capacityByPool[ref.id] ?? this.params.capacity[ref.market];
-    p = { ref, sizeClass, capacity, vms: new Map(), booting: 0, idle: 0, busy: 0, costPerMs: 0, accruedAt: t, window: emptyWindow(), lastStatusAt: null, allocation: null, queue: [] };
-    if (ref.market === 'reserved' && ref.kind === 'fixed') {
-      // Reserved capacity is paid whether used or not: capacity x class price x 0.6, from creation on.
-      const res = CLASS_RESOURCES[ref.sizeClass];
-      p.costPerMs = capacity * costPerMs(this.params.prices, res.cpuCores, res.memoryMb, res.gpus) * this.params.marketMultiplier.reserved;
-    }
-    this.pools.set(ref.id, p);
-    this.touch(p);
-    return p;
   }
 }
