@@ -4,7 +4,7 @@
 // per-user sub-pools, observed-drop scale-in; then resize and migration of variable pools.
 // Rules and defaults: docs/scaler.md.
 import type { PoolConfiguration, PoolStatus, ProvisionCommand, SizeClass } from '@warmcast/kit';
-import type { DecideInput } from './inputs.ts';
+import type { DecideInput, DemandRef } from './inputs.ts';
 import type { PoolPolicy, ScalerPolicy } from './policy.ts';
 import { policyFor } from './policy.ts';
 import type { ConfigState, InFlight, ScalerState } from './state.ts';
@@ -44,9 +44,18 @@ export interface Decision {
 export class Emitter {
   readonly commands: ProvisionCommand[] = [];
   readonly notes: PoolNote[] = [];
-  readonly inFlight: InFlight[];
+  readonly inFlight: InFlight[] = [];
+  private readonly pending = new Map<string, number>();
+  /** Net in-flight delta of a pool (one map lookup: decide() is called per window for every pool). */
+  readonly pendingOf = (poolId: string): number => this.pending.get(poolId) ?? 0;
+
   constructor(public seq: number, inFlight: readonly InFlight[], private readonly now: number) {
-    this.inFlight = [...inFlight];
+    for (const f of inFlight) this.addInFlight(f);
+  }
+
+  addInFlight(f: InFlight): void {
+    this.inFlight.push(f);
+    this.pending.set(f.poolId, this.pendingOf(f.poolId) + f.delta);
   }
 
   emit(spec: CommandSpec, p: PoolPolicy, delta: number): ProvisionCommand {
@@ -55,7 +64,7 @@ export class Emitter {
     const cmd = buildCommand(spec, id, dryRun, this.now);
     this.commands.push(cmd);
     // A dry-run changes nothing on the adapters, so it must not count as capacity in flight.
-    if (!dryRun && delta !== 0) this.inFlight.push({ commandId: id, poolId: spec.poolId, delta, issuedAt: this.now, appliedAt: null });
+    if (!dryRun && delta !== 0) this.addInFlight({ commandId: id, poolId: spec.poolId, delta, issuedAt: this.now, appliedAt: null });
     return cmd;
   }
 
@@ -97,12 +106,19 @@ export function decide(policy: ScalerPolicy, state: ScalerState, input: DecideIn
 
   for (const st of input.poolStatus) {
     const pid = parsePoolId(st.poolId);
-    if (pid !== null && pid.kind !== 'variable') fixedTotal += viewPool(st.poolId, st, em.inFlight).total;
+    if (pid !== null && pid.kind !== 'variable') fixedTotal += viewPool(st.poolId, st, em.pendingOf).total;
+  }
+
+  const demandByConfig = new Map<string, DemandRef[]>();
+  for (const d of input.demand) {
+    const k = `${d.demand.pool.runtime}/${d.demand.pool.sizeClass}`;
+    const list = demandByConfig.get(k);
+    if (list === undefined) demandByConfig.set(k, [d]); else list.push(d);
   }
 
   for (const config of configsOf(policy, input)) {
     const p = policyFor(policy, config);
-    const demands = input.demand.filter((d) => `${d.demand.pool.runtime}/${d.demand.pool.sizeClass}` === config);
+    const demands = demandByConfig.get(config) ?? [];
     let cs: ConfigState = configs[config] ?? INITIAL_CONFIG_STATE;
     if (demands.length > 0 && cs.firstDemandAt === null) cs = { ...cs, firstDemandAt: Math.min(now, ...demands.map((d) => d.demand.windowEnd)) };
     configs[config] = cs;
@@ -111,7 +127,7 @@ export function decide(policy: ScalerPolicy, state: ScalerState, input: DecideIn
       continue;
     }
     const t = computeTarget({ p, g: policy.global, config, demands, cs, anomalies: input.anomalies, reservations: input.reservations, now, forecasterFailed: input.forecasterFailed === true });
-    const view = viewConfig(config, statusById, em.inFlight);
+    const view = viewConfig(config, statusById, em.pendingOf);
     const subTotal = preloadSubPools(em, p, config, t, input, statusById, now);
     // Sub-pool VMs serve the heavy users' share of this configuration's demand.
     const want = Math.max(0, t.target - subTotal);
@@ -211,7 +227,7 @@ function preloadSubPools(em: Emitter, p: PoolPolicy, config: string, t: Target, 
   for (const u of input.heavyUsers) {
     if (u.config !== config || u.share < p.preload.shareThreshold) continue;
     const poolId = userPoolId(config, u.userKey);
-    const view = viewPool(poolId, statusById.get(poolId), em.inFlight);
+    const view = viewPool(poolId, statusById.get(poolId), em.pendingOf);
     const desired = Math.min(p.preload.maxSubPoolInstances, Math.max(1, Math.ceil(u.share * t.target - 1e-9)));
     const n = Math.min(desired - view.total, Math.max(0, t.cap - total - view.total));
     total += Math.min(desired, view.total + Math.max(0, n));

@@ -16,8 +16,11 @@ export interface PoolView {
   readonly pending: number;
 }
 
-export function viewPool(poolId: string, status: PoolStatus | undefined, inFlight: readonly InFlight[]): PoolView {
-  const pending = inFlight.filter((f) => f.poolId === poolId).reduce((s, f) => s + f.delta, 0);
+/** Net in-flight delta per pool id. */
+export type PendingOf = (poolId: string) => number;
+
+export function viewPool(poolId: string, status: PoolStatus | undefined, pendingOf: PendingOf): PoolView {
+  const pending = pendingOf(poolId);
   const seen = status === undefined ? 0 : status.warming + status.active + status.idle;
   const total = Math.max(0, seen + pending);
   return {
@@ -36,11 +39,11 @@ export interface ConfigView {
   readonly pending: number;
 }
 
-export function viewConfig(config: string, statusById: ReadonlyMap<string, PoolStatus>, inFlight: readonly InFlight[]): ConfigView {
+export function viewConfig(config: string, statusById: ReadonlyMap<string, PoolStatus>, pendingOf: PendingOf): ConfigView {
   const tiers = {
-    'on-demand': viewPool(tierPoolId(config, 'on-demand'), statusById.get(tierPoolId(config, 'on-demand')), inFlight),
-    spot: viewPool(tierPoolId(config, 'spot'), statusById.get(tierPoolId(config, 'spot')), inFlight),
-    reserved: viewPool(tierPoolId(config, 'reserved'), statusById.get(tierPoolId(config, 'reserved')), inFlight),
+    'on-demand': viewPool(tierPoolId(config, 'on-demand'), statusById.get(tierPoolId(config, 'on-demand')), pendingOf),
+    spot: viewPool(tierPoolId(config, 'spot'), statusById.get(tierPoolId(config, 'spot')), pendingOf),
+    reserved: viewPool(tierPoolId(config, 'reserved'), statusById.get(tierPoolId(config, 'reserved')), pendingOf),
   };
   const all = Object.values(tiers);
   return {

@@ -56,7 +56,7 @@ export function decideVariablePools(em: Emitter, policy: ScalerPolicy, allocatio
       // Fixed on-demand pools of this runtime, the one with the most idle VMs first.
       const fixed = input.poolStatus.map((s) => ({ s, id: parsePoolId(s.poolId) }))
         .filter((x) => x.id !== null && x.id.kind === 'fixed' && x.id.runtime === runtime && x.id.tier === 'on-demand')
-        .map((x) => viewPool(x.s.poolId, x.s, em.inFlight)).sort((a, b) => b.idle - a.idle || (a.poolId < b.poolId ? -1 : 1));
+        .map((x) => viewPool(x.s.poolId, x.s, em.pendingOf)).sort((a, b) => b.idle - a.idle || (a.poolId < b.poolId ? -1 : 1));
       const from = fixed[0];
       const n = from === undefined ? 0 : Math.min(from.idle, p.migrate.maxPerDecision);
       if (from !== undefined && n > 0 && from.status !== null) {
@@ -64,11 +64,11 @@ export function decideVariablePools(em: Emitter, policy: ScalerPolicy, allocatio
           text: `predicted memory CV ${cv.toFixed(2)} > ${p.migrate.toVariableCv} at h=${c.load.horizonMinutes}m: sizes vary widely; move ${n} idle VMs from ${from.poolId} to ${poolId}` }, p, -n);
         // The destination grows by n too (same command id, second entry).
         const last = em.commands[em.commands.length - 1];
-        if (p.mode === 'enforce' && last !== undefined) em.inFlight.push({ commandId: last.commandId, poolId, delta: n, issuedAt: now, appliedAt: null });
+        if (p.mode === 'enforce' && last !== undefined) em.addInFlight({ commandId: last.commandId, poolId, delta: n, issuedAt: now, appliedAt: null });
         moved = n;
       }
     } else if (cv < p.migrate.toFixedCv) {
-      const v = viewPool(poolId, statusById.get(poolId), em.inFlight);
+      const v = viewPool(poolId, statusById.get(poolId), em.pendingOf);
       const n = Math.min(v.idle, p.migrate.maxPerDecision);
       const target = tierPoolId(`${runtime}/${sizeClass}`, 'on-demand');
       if (n > 0) {
