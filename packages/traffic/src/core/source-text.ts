@@ -1,9 +1,9 @@
 // Synthesised function source, so ingest's code features (lines, cyclomatic complexity,
 // imports, functions) have something real to parse. Deterministic per function id. The
 // complexity spreads like a real fleet: a level 0-3 (weights 40/30/20/10 %) sets how many
-// helpers (1-2, 2-3, 3-5, 5-8) and how many branches and loops each has, so snippets run
-// from ~10 lines / complexity ~3 to ~150 lines / complexity ~40. Python, JavaScript and
-// TypeScript; other languages get no source (the generator sends null).
+// helpers (1-2, 2-3, 3-5, 5-8) and how many branches and loops each has.
+// Python, JavaScript and TypeScript; other languages get no source (the generator sends null).
+// Measured over 5000 ids (Python): 15 to 173 non-blank lines, median 33.
 import type { Language } from '@warmcast/kit';
 import { Rng, fnv1a, weighted } from './hash.ts';
 
