@@ -5,6 +5,7 @@ import { registerRegistryCommand } from './registry.ts';
 import { registerReplayCommand } from './replay.ts';
 import { registerTailCommand } from './tail.ts';
 import { registerTopicsCommand } from './topics.ts';
+import { registerUpCommand } from './up.ts';
 
 /** Every top-level command; one file per command. */
 export const commands: ReadonlyArray<(program: Command) => void> = [
@@ -14,4 +15,5 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerPublishCommand,
   registerTailCommand,
   registerTopicsCommand,
+  registerUpCommand,
 ];
