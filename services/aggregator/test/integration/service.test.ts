@@ -147,4 +147,16 @@ describe('aggregator service on the embedded broker and registry', () => {
       observed: band.upperBound + 50, windowStart: T0 + MIN, forecastRef: `demand.pool.aggregated.v1/python3.12/M/5m@${T0 + MIN}`,
     });
   });
+
+  it('close() publishes the windows still open (after consuming stops, before the producer closes)', async () => {
+    const config = parseConfig({ kafkaBrokers: stack.brokers, registryUrl: stack.registryUrl, clientId: 'aggregator-close', groupId: 'aggregator-close', httpPort: 0, logLevel: 'silent' });
+    const second = createAggregatorService({ config, logger: pino({ level: 'silent' }), latenessTicks: 1, idleCloseMs: 0 });
+    await second.start(); // a new group: reads the same 100 forecasts from the beginning
+    await until(() => second.stats().forecasts === 100, 'the second aggregator to read all forecasts');
+    expect(second.stats()).toMatchObject({ windowsClosed: 0, openWindows: 2 });
+    const before = demand.length;
+    await second.close();
+    expect(second.stats()).toMatchObject({ windowsClosed: 2, windowsPublished: 2, openWindows: 0, pendingWindows: 0 });
+    await until(() => demand.length >= before + 8, 'the flushed windows');
+  });
 });
