@@ -104,9 +104,10 @@ export function decide(policy: ScalerPolicy, state: ScalerState, input: DecideIn
   const planned = new Map<string, Planned>();
   let fixedTotal = 0;
 
-  for (const st of input.poolStatus) {
-    const pid = parsePoolId(st.poolId);
-    if (pid !== null && pid.kind !== 'variable') fixedTotal += viewPool(st.poolId, st, em.pendingOf).total;
+  // All fixed and per-user pools: reported ones plus those with launches the status does not show yet.
+  for (const id of new Set([...statusById.keys(), ...em.inFlight.map((f) => f.poolId)])) {
+    const pid = parsePoolId(id);
+    if (pid !== null && pid.kind !== 'variable') fixedTotal += viewPool(id, statusById.get(id), em.pendingOf).total;
   }
 
   const demandByConfig = new Map<string, DemandRef[]>();

@@ -11,6 +11,7 @@ import { leadTimeMs } from './policy.ts';
 import type { ConfigState } from './state.ts';
 import { parseCron, windowActive } from './cron.ts';
 import { parsePoolId } from './pool-id.ts';
+import { configOf } from './pools.ts';
 import { normalQuantile } from './normal.ts';
 
 export interface Target {
@@ -87,7 +88,8 @@ export function computeTarget(args: {
     if (w.minInstances !== undefined) terms.push({ rule: 'scheduled-override', value: w.minInstances, ref: `schedule:${w.cron}`, bound: w.minInstances, text: `schedule "${w.cron}" for ${w.durationMs / 1000}s: min ${w.minInstances}` });
     if (w.maxInstances !== undefined) cap = Math.min(cap, w.maxInstances);
   }
-  const active = args.reservations.filter((r) => r.poolId === config && now >= r.fromMs - leadMs && now < r.toMs);
+  // A booking may name the configuration or one of its pools (e.g. python3.12/M/reserved).
+  const active = args.reservations.filter((r) => configOf(r.poolId) === config && now >= r.fromMs - leadMs && now < r.toMs);
   const reservedFloor = active.reduce((s, r) => s + r.count, 0);
   if (active.length > 0) {
     terms.push({ rule: 'reservation', value: reservedFloor, ref: active.map((r) => `reservation:${r.reservationId}`).join(','), bound: reservedFloor,

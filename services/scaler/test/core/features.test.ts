@@ -80,6 +80,26 @@ describe('max capacity', () => {
   });
 });
 
+describe('the shared cap (global.maxTotalInstances)', () => {
+  it('counts launches the adapters have not reported yet', () => {
+    const p = policy({}, {}, { maxTotalInstances: 10 });
+    const one = decide(p, INITIAL_STATE, input({ demand: [demand(CFG, 5, 9, T0)] }), T0);
+    expect(one.commands.map((c) => c.count)).toEqual([10]);
+    // No status yet for python3.12/M: its 10 are in flight and the cap is full.
+    const two = decide(p, one.state, input({ demand: [demand(CFG, 5, 9, T0), demand('node22/S', 5, 4, T0 + MIN)] }), T0 + MIN);
+    expect(two.commands).toEqual([]);
+    expect(two.notes.find((n) => n.poolId === 'node22/S')?.action).toBe('wait');
+  });
+});
+
+describe('reservations', () => {
+  it('a booking may name a pool of the configuration (python3.12/M/reserved)', () => {
+    const reservations = [{ reservationId: 'r-9', poolId: `${CFG}/reserved`, count: 4, fromMs: T0, toMs: T0 + 60 * MIN, owner: 'ci' }];
+    const d = decide(policy(), INITIAL_STATE, input({ demand: [demand(CFG, 5, 0, T0)], reservations }), T0);
+    expect(d.commands.map((c) => [c.count, c.reason.rule])).toEqual([[4, 'reservation']]);
+  });
+});
+
 describe('modes, pause and fallback', () => {
   it('forecast-only emits the same command with dryRun: true; off and paused emit nothing', () => {
     const i = input({ demand: [demand(CFG, 5, 10, T0)] });

@@ -36,11 +36,12 @@ describe('decider properties', () => {
       const r = rng(seed);
       const breach: BreachBehaviour = r() < 0.5 ? 'honour' : 'raise';
       const max = 5 + Math.floor(r() * 20);
+      const sharedCap = r() < 0.5 ? null : 10 + Math.floor(r() * 30);
       const p = policy({
         maxInstances: max, breach, breachBufferPct: 25, scaleOutCooldownMs: Math.floor(r() * 3) * MIN,
         scaleIn: { stabilizationMs: Math.floor(r() * 4) * MIN, graceMs: 0, onPrediction: r() < 0.3 },
         cost: { reservedInstances: Math.floor(r() * 4), spotEnabled: r() < 0.5, spotInterruptionRisk: 0.05, spotMaxRisk: 0.1 },
-      }, {}, { maxTotalInstances: r() < 0.5 ? null : 10 + Math.floor(r() * 30) });
+      }, {}, { maxTotalInstances: sharedCap });
       const cap = breach === 'raise' ? Math.floor(max * 1.25) : max;
       const a = new FakeAdapter();
       const ids = new Set<string>();
@@ -64,6 +65,10 @@ describe('decider properties', () => {
         }
         const before = new Map(CONFIGS.map((c) => [c, fixedTotal(a, c)]));
         a.apply(d.commands, now);
+        // The shared cap holds too (a total already above it may only shrink).
+        const totalBefore = [...before.values()].reduce((x, y) => x + y, 0);
+        const totalAfter = CONFIGS.reduce((x, c) => x + fixedTotal(a, c), 0);
+        if (sharedCap !== null && totalAfter > totalBefore) expect(totalAfter, `seed ${seed} step ${step} total`).toBeLessThanOrEqual(sharedCap);
         for (const c of CONFIGS) {
           const after = fixedTotal(a, c);
           // Never grown above the cap (a pool already above it may only shrink).
