@@ -6,12 +6,17 @@ import type { Logger } from 'pino';
 
 const { logLevel } = kafkajs;
 
+const LIMITED_RETRIES = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
 export function kafkaLogCreator(log: Logger): logCreator {
   return () => ({ namespace, level, log: entry }: LogEntry) => {
     const { message, timestamp: _t, logger: _l, ...rest } = entry;
     const child = log.child({ component: 'kafkajs', namespace });
     const obj = 'error' in rest ? { ...rest, err: rest['error'] } : rest;
     if (level === logLevel.ERROR) child.error(obj, message);
+    // Said once per idempotent producer at connect: the kit caps retries on purpose (service.ts)
+    // so shutdown cannot retry forever; the broker's sequence numbers still dedupe. Not a warning.
+    else if (level === logLevel.WARN && message === LIMITED_RETRIES) child.debug(obj, message);
     else if (level === logLevel.WARN) child.warn(obj, message);
     else if (level === logLevel.INFO) child.info(obj, message);
     else child.debug(obj, message);
