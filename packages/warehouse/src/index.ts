@@ -33,3 +33,7 @@ export type { EndpointRecord } from './http/endpoint-file.ts';
 export { parseHttpRequest } from './core/http-request.ts';
 export { openDataDirWarehouse, warehouseDir } from './connect.ts';
 export type { OpenDataDirOptions, DataDirWarehouse } from './connect.ts';
+export { createWarehouseService } from './service.ts';
+export type { WarehouseService, WarehouseServiceOptions } from './service.ts';
+export { warehouseEnv, WAREHOUSE_ENV_KEYS, WAREHOUSE_ENV_DEFAULTS } from './core/env.ts';
+export type { WarehouseEnv } from './core/env.ts';

@@ -2,12 +2,14 @@
 // published with the kit's TypedProducer lands as rows; a poison message and a NaN forecast
 // are dead-lettered and then stored in dead_letters; offsets are committed once rows are stored.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createClient } from '@clickhouse/client';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { KitService, Topics, parseConfig } from '@warmcast/kit';
-import { SINK_TOPICS, Tables, createWarehouseSink, openWarehouse } from '../../src/index.ts';
+import { ENDPOINT_FILE, SINK_TOPICS, Tables, createWarehouseService, createWarehouseSink, openWarehouse } from '../../src/index.ts';
 import type { Warehouse, WarehouseSink } from '../../src/index.ts';
 import { sinkFixtures } from '../fixtures.ts';
 import { startStack } from './stack.ts';
@@ -91,5 +93,25 @@ describe('warehouse sink', () => {
     });
     // 10 fixtures + the NaN forecast + the poison message + the 2 dead letters the sink wrote.
     expect(sink.stats()).toMatchObject({ messages: 14, deadLettered: 2, 'rows.forecasts': 4, 'rows.dead_letters': 3, pendingRows: 0 });
+  });
+
+  it('as a service: opens the warehouse, serves it over HTTP (recorded in endpoint.json), sinks, and closes in reverse', async () => {
+    const config = parseConfig({ kafkaBrokers: stack.brokers, registryUrl: stack.registryUrl, clientId: 'warehouse-svc', groupId: 'warehouse-svc', httpPort: 0, logLevel: 'silent' });
+    // Same chDB directory as the file's warehouse: one process may hold several connections to one directory.
+    const svc = createWarehouseService({ config, logger: silent, dataDir: wh.location, env: {}, sink: { topics: [Topics.provisionCommandIssued], maxDelayMs: 50 } });
+    await svc.start();
+    try {
+      expect(svc.endpointUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(existsSync(join(wh.location, ENDPOINT_FILE))).toBe(true);
+      await until('service sink', async () => svc.stats()['messages'] ?? 0, (n) => n >= 1);
+      const client = createClient({ url: svc.endpointUrl });
+      const rs = await client.query({ query: `SELECT count() AS n FROM ${Tables.commands} FINAL`, format: 'JSONEachRow' });
+      expect(await rs.json()).toEqual([{ n: 1 }]); // the re-read command collapsed with the first one
+      await client.close();
+    } finally {
+      await svc.close();
+    }
+    expect(existsSync(join(wh.location, ENDPOINT_FILE))).toBe(false);
+    expect(await wh.query(`SELECT count() AS n FROM ${Tables.commands} FINAL`)).toEqual([{ n: 1 }]); // the file's own connection still works
   });
 });
