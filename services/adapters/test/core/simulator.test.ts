@@ -146,6 +146,17 @@ describe('commands', () => {
     expect(s.request(req(T0 + 9000)).placement).toBe('cold');
   });
 
+  it('TERMINATE of a booting VM a request waits for: the request waits again and gets a new VM', () => {
+    const s = sim();
+    s.command(cmd({ kind: 'LAUNCH', poolId: 'py/M', count: 1 })); // ready at +2500
+    expect(s.request(req(T0 + 1000))).toMatchObject({ placement: 'cold', latencyMs: 1500 });
+    s.command(cmd({ kind: 'TERMINATE', poolId: 'py/M', count: 1, issuedAt: T0 + 1200 }));
+    const vms = s.pool('py/M')!.vms;
+    expect(vms).toHaveLength(1);
+    expect(vms[0]).toMatchObject({ state: 'booting', readyAt: T0 + 1200 + 2500, origin: 'cold' });
+    expect(s.pool('py/M')!.queued).toBe(0);
+  });
+
   it('RESIZE changes a VM of a variable pool, which then serves a bigger class warm', () => {
     const s = sim();
     s.command(cmd({ kind: 'LAUNCH', poolId: 'py/var', count: 2 })); // M-sized: 1 vCPU, 1 GiB
