@@ -1,6 +1,6 @@
 // Synthesised function source, so ingest's code features (lines, cyclomatic complexity,
-// imports, functions) have something real to parse. Deterministic per function id. The
-// complexity spreads like a real fleet: a level 0-3 (weights 40/30/20/10 %) sets how many
+// imports, functions) have something real to parse. Deterministic per function id. A
+// complexity level 0-3 (weights 40/30/20/10 %) sets how many
 // helpers (1-2, 2-3, 3-5, 5-8) and how many branches and loops each has.
 // Python, JavaScript and TypeScript; other languages get no source (the generator sends null).
 // Measured over 5000 ids (Python): 15 to 173 non-blank lines, median 33.
@@ -40,7 +40,7 @@ function jsHelper(rng: Rng, name: string, level: number, ts: boolean): string[] 
     const kind = rng.int(0, 3);
     if (kind === 0) out.push(`  for (const ${noun} of ${noun}s) {`, `    if (${noun}['${rng.pick(NOUNS)}'] == null) continue;`, `    result.push(${noun});`, `  }`);
     else if (kind === 1) out.push(`  if (${noun}s.length > limit) {`, `    result = result.slice(0, limit);`, `  } else if (${noun}s.length === 0) {`, `    return [];`, `  } else {`, `    result = result.concat(${noun}s);`, `  }`);
-    else if (kind === 2) out.push(`  let i = 0;`, `  while (i < result.length && i < limit) {`, `    const v = result[i];`, `    if (v && Number(v['${rng.pick(NOUNS)}']) > ${rng.int(1, 9)}) v['flag'] = true;`, `    i++;`, `  }`);
+    else if (kind === 2) out.push(`  let i${b} = 0;`, `  while (i${b} < result.length && i${b} < limit) {`, `    const v = result[i${b}];`, `    if (v && Number(v['${rng.pick(NOUNS)}']) > ${rng.int(1, 9)}) v['flag'] = true;`, `    i${b}++;`, `  }`);
     else out.push(`  try {`, `    result = result.filter((x) => x !== null && x !== undefined ? true : false);`, `  } catch (err) {`, `    console.warn('skip', err);`, `  }`);
   }
   out.push(`  return result;`, `}`, '');
