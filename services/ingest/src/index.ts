@@ -21,3 +21,5 @@ export { IngestCore, emptyOutput } from './core/ingest-core.ts';
 export type { Decoded, Output, Rejection, IngestCoreOptions } from './core/ingest-core.ts';
 export { toNormalized, toRawRequestRow, toRawMetricsRow, eventIdOf, usageOf, normalizeTags } from './core/normalize.ts';
 export { loadParsers, grammarDir } from './shell/parsers.ts';
+export { KafkajsForwarder, chunkByBytes, MAX_REQUEST_BYTES } from './shell/forwarder.ts';
+export type { Forwarder } from './shell/forwarder.ts';

@@ -14,6 +14,25 @@ export interface Forwarder {
   readonly sent: number;
 }
 
+// Kafka's default max.message.bytes is 1 MiB per record batch (the embedded broker uses the
+// same). One send may put all of its messages in one partition (few heavy users), so a send
+// is capped at 900 KB of keys + values: 20k normalized events (~300 B) become ~7 sends.
+export const MAX_REQUEST_BYTES = 900 * 1024;
+
+export function chunkByBytes<M extends { key: string | null; value: Buffer }>(messages: readonly M[], maxBytes: number): M[][] {
+  const chunks: M[][] = [];
+  let current: M[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = m.value.length + (m.key?.length ?? 0) + 20; // + record overhead (varints, attributes)
+    if (current.length > 0 && bytes + size > maxBytes) { chunks.push(current); current = []; bytes = 0; }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 /** kafkajs producer, idempotent, one request in flight: per-key order survives retries. */
 export class KafkajsForwarder implements Forwarder {
   private readonly producer: Producer;
@@ -34,7 +53,7 @@ export class KafkajsForwarder implements Forwarder {
     if (messages.length === 0) return;
     const encoded = messages.map((m) => ({ key: m.key, value: this.encoder.encode(m.value) }));
     try {
-      await this.producer.send({ topic: Topics.execEventNormalized, acks: -1, messages: encoded });
+      for (const chunk of chunkByBytes(encoded, MAX_REQUEST_BYTES)) await this.producer.send({ topic: Topics.execEventNormalized, acks: -1, messages: chunk });
     } catch (err) {
       throw new WarmcastError('PRODUCE_FAILED', `send ${messages.length} to ${Topics.execEventNormalized}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }

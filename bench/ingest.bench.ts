@@ -1,0 +1,281 @@
+/**
+ * Ingest throughput, end to end and per stage.
+ *
+ *   npm run bench:ingest                 # 200k events (requests + metrics) from the bundled sample
+ *   BENCH_EVENTS=50000 npm run bench:ingest
+ *   BENCH_FORWARDER=lean npm run bench:ingest
+ *
+ * Broker and registry run as child processes (`warmcast broker` / `warmcast registry`), as in
+ * production, so they compete with ingest for this machine's cores as they would; chDB runs
+ * in-process (it is a library). Steps:
+ *   1. events from the bundled Azure sample via @warmcast/traffic (requests, and every request's
+ *      metrics), Avro-encoded and pre-loaded into the two input topics (12 partitions each);
+ *   2. pure stages on the same events, one at a time: decode, core (validate + pseudonymize +
+ *      features + pair + map), encode normalized, ClickHouse insert, produce;
+ *   3. end to end: a fresh ingest service from the first fetch to the commit covering the last
+ *      input offset, then checks: rows in ClickHouse = valid inputs, normalized events on the
+ *      topic = requests (all paired).
+ * Sections run in order on one shared context; the profiler's section can be appended to
+ * SECTIONS (it finds the normalized topic filled by the ingest section).
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import avro from 'avsc';
+import kafkajs from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { pino } from 'pino';
+import {
+  Topics, ValueCodec, catalogue, createRegistryClient, ensureTopics, parseConfig, registerSchemas, topicSpec,
+} from '@warmcast/kit';
+import type { ExecutionMetrics, ExecutionRequest, KitConfig, NormalizedEventInput } from '@warmcast/kit';
+import { openWarehouse, Tables } from '@warmcast/warehouse';
+import type { Warehouse } from '@warmcast/warehouse';
+import { SAMPLE_TRACE_DIR, generateTraffic, loadTrafficTrace } from '@warmcast/traffic';
+import type { TrafficEvent } from '@warmcast/traffic';
+import {
+  DEV_HMAC_KEY, FeatureCache, MAX_REQUEST_BYTES, chunkByBytes, IngestCore, Pseudonymizer, REPLAY_LIMITS, createIngestService, emptyOutput, loadParsers,
+} from '@warmcast/ingest';
+import type { Decoded } from '@warmcast/ingest';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
+const FORWARDER = (process.env['BENCH_FORWARDER'] ?? 'kafkajs') as 'kafkajs' | 'lean';
+const PARTITIONS = 12;
+
+export interface BenchContext {
+  readonly dir: string;
+  readonly brokers: string[];
+  readonly registryUrl: string;
+  readonly warehouse: Warehouse;
+  readonly kafka: Kafka;
+  config(overrides?: Partial<Record<keyof KitConfig, unknown>>): KitConfig;
+  /** What earlier sections left for later ones (e.g. normalizedEvents for the profiler). */
+  readonly facts: Record<string, number>;
+}
+
+export interface BenchRow { readonly section: string; readonly stage: string; readonly events: number; readonly seconds: number; readonly note?: string }
+export interface BenchSection { readonly name: string; run(ctx: BenchContext): Promise<BenchRow[]> }
+
+function child(args: string[], marker: string, dir: string): Promise<{ proc: ChildProcess; line: Record<string, unknown> }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/bin/warmcast.js', ...args, '--data', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const line = out.split('\n').find((l) => l.includes(marker));
+      if (line !== undefined) resolve({ proc, line: JSON.parse(line) as Record<string, unknown> });
+    });
+    proc.on('exit', (code) => reject(new Error(`${args[0]} exited ${code}: ${out}`)));
+  });
+}
+
+async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; seconds: number }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { value, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Requests (and all their metrics) from the sample until `n` events; replayed so the day ended an hour ago. */
+function sampleEvents(n: number): TrafficEvent[] {
+  const trace = loadTrafficTrace(SAMPLE_TRACE_DIR);
+  const startEpochMs = Date.now() - 25 * 3_600_000;
+  // Requests up to n/2, then only the metrics still due (the generator drains them after toMinute).
+  const events: TrafficEvent[] = [];
+  let requests = 0;
+  let toMinute = trace.trace.minutes;
+  for (const m of generateTraffic(trace, { startEpochMs })) {
+    requests += m.requests;
+    if (requests >= n / 2) { toMinute = m.minute + 1; break; }
+  }
+  for (const m of generateTraffic(trace, { startEpochMs, toMinute })) events.push(...m.events);
+  return events;
+}
+
+const ingestSection: BenchSection = {
+  name: 'ingest',
+  async run(ctx) {
+    const rows: BenchRow[] = [];
+    const section = 'ingest';
+    const gen = await timed(() => sampleEvents(EVENTS));
+    const events = gen.value;
+    const nReq = events.filter((e) => e.kind === 'request').length;
+    const nMet = events.length - nReq;
+    const withSource = events.filter((e) => e.kind === 'request' && e.value.sourceText != null).length;
+    console.log(`events: ${events.length} (${nReq} requests, ${withSource} with source; ${nMet} metrics), generated in ${gen.seconds.toFixed(1)} s`);
+
+    // Encode with the registered schemas (Confluent framing), as a producer would.
+    const registry = createRegistryClient(ctx.registryUrl);
+    const encoderFor = async (topic: string): Promise<(v: unknown) => Buffer> => {
+      const meta = await registry.getLatestSchemaMetadata(`${topic}-value`);
+      const type = avro.Type.forSchema(JSON.parse(meta.schema ?? '') as avro.Schema);
+      const head = Buffer.alloc(5);
+      head.writeInt32BE(meta.id ?? 0, 1);
+      return (v) => Buffer.concat([head, type.toBuffer(v)]);
+    };
+    const encReq = await encoderFor(Topics.execRequestReceived);
+    const encMet = await encoderFor(Topics.execMetricsReported);
+    const defaults = (e: TrafficEvent): unknown => (e.kind === 'request'
+      ? { applicationId: null, sizeClass: 'UNKNOWN', sourceText: null, codeMetrics: null, tags: {}, priority: 0, ...e.value }
+      : { gpuMs: null, ...e.value });
+    const encoded = events.map((e) => ({ topic: e.kind === 'request' ? Topics.execRequestReceived : Topics.execMetricsReported, key: e.key, value: e.kind === 'request' ? encReq(defaults(e)) : encMet(defaults(e)) }));
+
+    // Pre-load (not measured as ingest): kafkajs, 10k per send, 4 in flight.
+    const producer = ctx.kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const load = await timed(async () => {
+      // <= 900 KB per send: one partition's batch must stay under the broker's 1 MiB limit.
+      const chunks = [Topics.execRequestReceived, Topics.execMetricsReported].flatMap((topic) => chunkByBytes(encoded.filter((c) => c.topic === topic), MAX_REQUEST_BYTES).map((messages) => ({ topic, messages })));
+      let next = 0;
+      await Promise.all(Array.from({ length: 4 }, async () => {
+        while (next < chunks.length) {
+          const c = chunks[next++]!;
+          await producer.send({ topic: c.topic, acks: -1, messages: c.messages.map((m) => ({ key: m.key, value: m.value })) });
+        }
+      }));
+    });
+    await producer.disconnect();
+    rows.push({ section, stage: 'pre-load (kafkajs producer, not ingest)', events: encoded.length, seconds: load.seconds });
+
+    // --- Stages, one at a time, on the same data ---
+    const codecs = {
+      [Topics.execRequestReceived]: new ValueCodec<ExecutionRequest>(registry, Topics.execRequestReceived, topicSpec(Topics.execRequestReceived).schemaText),
+      [Topics.execMetricsReported]: new ValueCodec<ExecutionMetrics>(registry, Topics.execMetricsReported, topicSpec(Topics.execMetricsReported).schemaText),
+    } as const;
+    const dec = await timed(async () => {
+      const out: Decoded[] = [];
+      for (let i = 0; i < encoded.length; i++) {
+        const e = encoded[i]!;
+        const d = await codecs[e.topic as keyof typeof codecs].decode(e.value);
+        if (!d.ok) throw new Error(d.text);
+        out.push(e.topic === Topics.execRequestReceived
+          ? { side: 'request', value: d.value as ExecutionRequest, origin: { topic: e.topic, partition: 0, offset: i } }
+          : { side: 'metrics', value: d.value as ExecutionMetrics, origin: { topic: e.topic, partition: 0, offset: i } });
+      }
+      return out;
+    });
+    rows.push({ section, stage: 'decode (ValueCodec, Avro resolution)', events: encoded.length, seconds: dec.seconds });
+    const parsers = await loadParsers();
+    const core = new IngestCore({ limits: REPLAY_LIMITS, referenceClock: 'watermark', pairWindowMs: 300_000, maxPending: 100_000, storeRawUserIds: false, pseudonymizer: new Pseudonymizer(DEV_HMAC_KEY), features: new FeatureCache(parsers) });
+    const out = emptyOutput();
+    const pure = await timed(() => {
+      const now = Date.now();
+      for (let i = 0; i < dec.value.length; i += 5000) core.process(dec.value.slice(i, i + 5000), now, out);
+    });
+    rows.push({ section, stage: 'core: validate+pseudonymize+features+pair+map', events: encoded.length, seconds: pure.seconds, note: `${out.normalized.length} normalized, ${out.rejected.length} rejected, ${core.pairer.size} pending` });
+    const normType = avro.Type.forSchema(JSON.parse(topicSpec(Topics.execEventNormalized).schemaText) as avro.Schema);
+    const enc = await timed(() => out.normalized.map((n) => Buffer.concat([Buffer.alloc(5), normType.toBuffer(n.value as NormalizedEventInput)])));
+    rows.push({ section, stage: 'encode normalized (avsc + 5-byte header)', events: out.normalized.length, seconds: enc.seconds });
+    const ins = await timed(async () => {
+      for (let i = 0; i < out.rawRequests.length; i += 20_000) await ctx.warehouse.insert(Tables.rawRequests, out.rawRequests.slice(i, i + 20_000));
+      for (let i = 0; i < out.rawMetrics.length; i += 20_000) await ctx.warehouse.insert(Tables.rawMetrics, out.rawMetrics.slice(i, i + 20_000));
+    });
+    rows.push({ section, stage: 'ClickHouse insert (chDB in-process, 20k rows per insert)', events: out.rawRequests.length + out.rawMetrics.length, seconds: ins.seconds });
+    await ctx.warehouse.command(`TRUNCATE TABLE ${Tables.rawRequests}`);
+    await ctx.warehouse.command(`TRUNCATE TABLE ${Tables.rawMetrics}`);
+    const probe = ctx.kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+    await probe.connect();
+    const prod = await timed(async () => {
+      const messages = enc.value.map((value, j) => ({ key: out.normalized[j]!.key, value }));
+      for (const chunk of chunkByBytes(messages, MAX_REQUEST_BYTES)) await probe.send({ topic: 'bench.probe', acks: -1, messages: chunk });
+    });
+    await probe.disconnect();
+    rows.push({ section, stage: 'produce normalized (kafkajs, <= 900 KB per send)', events: enc.value.length, seconds: prod.seconds, note: 'to a scratch topic' });
+
+    // --- End to end ---
+    const ends = new Map<string, bigint>();
+    const admin = ctx.kafka.admin();
+    await admin.connect();
+    for (const topic of [Topics.execRequestReceived, Topics.execMetricsReported]) {
+      for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${p.partition}`, BigInt(p.high));
+    }
+    const committed = new Map<string, bigint>();
+    let tFirst = 0;
+    let tLast = 0;
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => { resolveDone = r; });
+    const service = createIngestService({
+      config: ctx.config({ clientId: 'ingest-bench', groupId: 'ingest-bench' }), warehouse: ctx.warehouse, hmacKey: DEV_HMAC_KEY,
+      options: { referenceClock: 'watermark', limits: REPLAY_LIMITS, forwarder: FORWARDER },
+      beforeCommit: async (points) => {
+        for (const p of points) committed.set(`${p.topic}/${p.partition}`, BigInt(p.offset));
+        if ([...ends].every(([k, v]) => (committed.get(k) ?? 0n) >= v)) { tLast = performance.now(); resolveDone(); }
+      },
+    });
+    const poll = setInterval(() => { if (tFirst === 0 && service.stats()['fetched']! > 0) tFirst = performance.now(); }, 1);
+    const tStart = performance.now();
+    await service.start();
+    await done;
+    clearInterval(poll);
+    const stats = service.stats();
+    await service.close();
+    const e2e = (tLast - tFirst) / 1000;
+    rows.push({ section, stage: `END TO END: first fetch -> last commit (${FORWARDER} forwarder)`, events: encoded.length, seconds: e2e, note: `start-up ${((tFirst - tStart) / 1000).toFixed(1)} s not counted` });
+
+    // Checks: rows stored, events forwarded.
+    const [reqRows] = await ctx.warehouse.query<{ n: number }>(`SELECT count() AS n FROM ${Tables.rawRequests}`);
+    const [metRows] = await ctx.warehouse.query<{ n: number }>(`SELECT count() AS n FROM ${Tables.rawMetrics}`);
+    const normalizedOnTopic = (await admin.fetchTopicOffsets(Topics.execEventNormalized)).reduce((s, p) => s + Number(p.high), 0);
+    await admin.disconnect();
+    console.log(`checks: raw_requests ${reqRows?.n} (valid requests ${stats['requests']}), raw_metrics ${metRows?.n} (valid metrics ${stats['metrics']}), normalized on topic ${normalizedOnTopic} (forwarded ${stats['forwarded']}, paired ${stats['paired']}, pending ${stats['pending']}), rejected ${stats['rejected']}`);
+    if (reqRows?.n !== stats['requests'] || metRows?.n !== stats['metrics'] || normalizedOnTopic !== stats['forwarded']) throw new Error('bench checks failed: see the line above');
+    ctx.facts['normalizedEvents'] = normalizedOnTopic;
+    return rows;
+  },
+};
+
+/** Sections run in order; the profiler's section goes after ingest's (it reads the normalized topic). */
+export const SECTIONS: BenchSection[] = [ingestSection];
+
+function table(rows: readonly BenchRow[]): string {
+  const lines = rows.map((r) => [r.section, r.stage, String(r.events), r.seconds.toFixed(2), Math.round(r.events / r.seconds).toLocaleString('en-US'), r.note ?? '']);
+  const head = ['section', 'stage', 'events', 'seconds', 'events/s', 'note'];
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (l: string[]): string => l.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'warmcast-bench-ingest-'));
+  const procs: ChildProcess[] = [];
+  let warehouse: Warehouse | undefined;
+  try {
+    const broker = await child(['broker', '--port', '0'], '"broker listening"', join(dir, 'kafka'));
+    procs.push(broker.proc);
+    const registry = await child(['registry', '--port', '0'], '"schema registry listening"', join(dir, 'registry'));
+    procs.push(registry.proc);
+    const brokers = [`127.0.0.1:${String(broker.line['port'])}`];
+    const registryUrl = String(registry.line['url']);
+    const kafka = new kafkajs.Kafka({ clientId: 'bench', brokers, logLevel: kafkajs.logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, catalogue, { partitionsOverride: PARTITIONS });
+    await admin.createTopics({ topics: [{ topic: 'bench.probe', numPartitions: PARTITIONS }] });
+    await admin.disconnect();
+    await registerSchemas(createRegistryClient(registryUrl), catalogue);
+    warehouse = await openWarehouse({ dataDir: join(dir, 'warehouse'), env: {}, logger: pino({ level: 'silent' }) });
+    const ctx: BenchContext = {
+      dir, brokers, registryUrl, warehouse, kafka, facts: {},
+      config: (o = {}) => parseConfig({ kafkaBrokers: brokers, registryUrl, httpPort: 0, logLevel: 'warn', ...o }),
+    };
+    const rows: BenchRow[] = [];
+    for (const s of SECTIONS) rows.push(...await s.run(ctx));
+    console.log(`\n${table(rows)}\n`);
+  } finally {
+    await warehouse?.close();
+    await Promise.all(procs.reverse().map((p) => new Promise<void>((resolve) => {
+      if (p.exitCode !== null) { resolve(); return; }
+      p.once('exit', () => resolve());
+      p.kill('SIGTERM');
+    })));
+    await rm(dir, { recursive: true, force: true }).catch((err: unknown) => console.error(`cleanup of ${dir}: ${String(err)}`));
+  }
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err: unknown) => { console.error(err); process.exit(1); });
+}
