@@ -43,19 +43,17 @@ describe('pool bands vs simulated totals', () => {
 
   it('summing per-user quantiles is far too wide on the same data', () => {
     const hs = users.map((u) => forecastOf(u, 0).horizons[0]!);
-    const total = [...(sim.pools.get(POOL_A) ?? [])].map((x, i) => x + (sim.pools.get(POOL_B)?.[i] ?? 0)).sort((a, b) => a - b);
-    const q05 = empiricalQuantile(total, 0.05);
-    const q95 = empiricalQuantile(total, 0.95);
+    const q05 = empiricalQuantile(sim.total, 0.05);
+    const q95 = empiricalQuantile(sim.total, 0.95);
     const sumP90 = hs.reduce((a, h) => a + h.concurrentInstances.p90, 0);
     const sumP10 = hs.reduce((a, h) => a + h.concurrentInstances.p10, 0);
     // Even the users' 90th percentiles add up to far more than the 95th percentile of the total
-    // (499 vs ~210 on this seed) and their 10th percentiles to far less than its 5th (0 vs ~150).
+    // (499 vs 211 on this seed) and their 10th percentiles to far less than its 5th (0 vs 147).
     expect(sumP90).toBeGreaterThan(2 * q95);
     expect(sumP10).toBeLessThan(0.5 * q05);
-    // while the combined band sits on the empirical quantiles
+    // while each pool's combined upper bound sits on that pool's empirical 95th percentile
     const out = aggregate(users, settings());
-    const upper = out.bands.reduce((a, b) => a + b.statistical.upper, 0);
-    expect(upper).toBeLessThan(1.1 * q95);
+    for (const b of out.bands) expect(Math.abs(b.statistical.upper - empiricalQuantile(sim.pools.get(b.poolKey) ?? [], 0.95))).toBeLessThanOrEqual(2);
   });
 });
 

@@ -61,6 +61,8 @@ export function correlatedUsers(n: number, seed: number, k: number): { users: Sy
 export interface Simulated {
   /** Sorted simulated totals per pool. */
   readonly pools: Map<string, number[]>;
+  /** Sorted simulated totals over all pools (per draw, not the sum of the sorted lists). */
+  readonly total: number[];
   readonly cpu: number[];
   readonly mib: number[];
 }
@@ -70,6 +72,7 @@ export function simulate(users: readonly SynthUser[], draws: number, seed: numbe
   const rand = prng(seed);
   const samplers = users.map((u) => sampler(u.dist));
   const pools = new Map<string, number[]>();
+  const total: number[] = [];
   const cpu: number[] = [];
   const mib: number[] = [];
   for (let d = 0; d < draws; d++) {
@@ -96,13 +99,15 @@ export function simulate(users: readonly SynthUser[], draws: number, seed: numbe
       list.push(totals.get(pool) ?? 0);
       pools.set(pool, list);
     }
+    total.push([...totals.values()].reduce((a, b) => a + b, 0));
     cpu.push(c);
     mib.push(m);
   }
   for (const list of pools.values()) list.sort((a, b) => a - b);
+  total.sort((a, b) => a - b);
   cpu.sort((a, b) => a - b);
   mib.sort((a, b) => a - b);
-  return { pools, cpu, mib };
+  return { pools, total, cpu, mib };
 }
 
 export function aggregate(users: readonly SynthUser[], s: AggregateSettings, opts: { moments?: boolean } = {}): WindowOutput {
