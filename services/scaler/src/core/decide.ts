@@ -3,7 +3,7 @@
 // scale-out needs (queued by priority when capacity is short, placed by cost), preloaded
 // per-user sub-pools, observed-drop scale-in; then resize and migration of variable pools.
 // Rules and defaults: docs/scaler.md.
-import type { PoolConfiguration, PoolStatus, ProvisionCommand, SizeClass } from '@warmcast/kit';
+import type { PoolStatus, ProvisionCommand } from '@warmcast/kit';
 import type { DecideInput, DemandRef } from './inputs.ts';
 import type { PoolPolicy, ScalerPolicy } from './policy.ts';
 import { policyFor } from './policy.ts';
@@ -16,7 +16,8 @@ import type { ConfigView } from './pools.ts';
 import { allocate } from './queue.ts';
 import type { Need } from './queue.ts';
 import { placeLaunch, TERMINATE_ORDER } from './cost.ts';
-import { parsePoolId, tierPoolId, userPoolId } from './pool-id.ts';
+import { parsePoolId, poolConfig, tierPoolId } from './pool-id.ts';
+import { decideSubPools } from './sub-pools.ts';
 import { buildCommand } from './command.ts';
 import type { CommandSpec } from './command.ts';
 import { commandId } from './command-id.ts';
@@ -73,10 +74,6 @@ export class Emitter {
   }
 }
 
-function poolConfig(config: string): PoolConfiguration {
-  const [runtime = config, sizeClass = 'UNKNOWN'] = config.split('/');
-  return { runtime, sizeClass: sizeClass as SizeClass };
-}
 
 function configsOf(policy: ScalerPolicy, input: DecideInput): string[] {
   const s = new Set<string>();
@@ -129,7 +126,7 @@ export function decide(policy: ScalerPolicy, state: ScalerState, input: DecideIn
     }
     const t = computeTarget({ p, g: policy.global, config, demands, cs, anomalies: input.anomalies, reservations: input.reservations, now, forecasterFailed: input.forecasterFailed === true });
     const view = viewConfig(config, statusById, em.pendingOf);
-    const subTotal = preloadSubPools(em, p, config, t, input, statusById, now);
+    const subTotal = decideSubPools(em, p, config, t, input.heavyUsers, statusById, configs, now);
     // Sub-pool VMs serve the heavy users' share of this configuration's demand.
     const want = Math.max(0, t.target - subTotal);
     const lower = t.demand === null ? want : Math.min(want, t.demand.demand.lowerBound);
@@ -219,25 +216,4 @@ function scaleIn(em: Emitter, p: PoolPolicy, config: string, t: Target, want: nu
     em.note({ poolId: v.poolId, action: 'terminate', target: want, current: view.total, rule, detail: `terminate ${n}` });
   }
   return { dropSince: null, minSurplus: Number.POSITIVE_INFINITY, lastScaleInAt: now };
-}
-
-/** PRELOAD per-user sub-pools for heavy users of `config`; returns the sub-pools' total size. */
-function preloadSubPools(em: Emitter, p: PoolPolicy, config: string, t: Target, input: DecideInput, statusById: ReadonlyMap<string, PoolStatus>, now: number): number {
-  let total = 0;
-  if (!p.preload.enabled) return 0;
-  for (const u of input.heavyUsers) {
-    if (u.config !== config || u.share < p.preload.shareThreshold) continue;
-    const poolId = userPoolId(config, u.userKey);
-    const view = viewPool(poolId, statusById.get(poolId), em.pendingOf);
-    const desired = Math.min(p.preload.maxSubPoolInstances, Math.max(1, Math.ceil(u.share * t.target - 1e-9)));
-    const n = Math.min(desired - view.total, Math.max(0, t.cap - total - view.total));
-    total += Math.min(desired, view.total + Math.max(0, n));
-    if (n <= 0) continue;
-    em.emit({
-      kind: 'PRELOAD', poolId, pool: poolConfig(config), count: n, preloadProfile: u.profile, rule: 'heavy-user-preload', forecastRef: t.forecastRef, bound: p.preload.shareThreshold,
-      text: `user ${u.userKey.slice(0, 12)} has ${Math.round(u.share * 100)} % of ${config} demand (>= ${p.preload.shareThreshold * 100} %): sub-pool of ${desired} = ceil(share x target ${t.target}); preload ${n} with ${u.profile}, ready by ${new Date(now + t.leadMs + p.preload.preloadMs).toISOString()}`,
-    }, p, n);
-    em.note({ poolId, action: 'preload', target: desired, current: view.total, rule: 'heavy-user-preload', detail: `preload ${n}` });
-  }
-  return total;
 }

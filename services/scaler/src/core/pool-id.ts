@@ -3,7 +3,7 @@
 //   <runtime>/<sizeClass>/spot | /reserved capacity market variants
 //   <runtime>/var                          variable-resource pool (VMs resized individually)
 //   <runtime>/<sizeClass>/user/<12 hex>    per-user sub-pool preloaded with a user's software
-import type { SizeClass } from '@warmcast/kit';
+import type { PoolConfiguration, SizeClass } from '@warmcast/kit';
 
 export const SIZE_CLASSES = ['XS', 'S', 'M', 'L', 'XL', 'GPU'] as const;
 export type Tier = 'on-demand' | 'spot' | 'reserved';
@@ -45,4 +45,10 @@ export function userPoolId(config: string, userKey: string): string {
 
 export function variablePoolId(runtime: string): string {
   return `${runtime}/var`;
+}
+
+/** The PoolConfiguration record of a configuration key `rt/sc`. */
+export function poolConfig(config: string): PoolConfiguration {
+  const [runtime = config, sizeClass = 'UNKNOWN'] = config.split('/');
+  return { runtime, sizeClass: isSizeClass(sizeClass) ? sizeClass : 'UNKNOWN' };
 }

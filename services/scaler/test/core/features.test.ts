@@ -174,6 +174,19 @@ describe('per-user sub-pools', () => {
     ]);
     expect(d.commands[0]?.reason.rule).toBe('heavy-user-preload');
   });
+  it('shrinks a sub-pool whose user is no longer heavy, after the stabilization window, idle VMs only', () => {
+    const p = policy({ scaleIn: { stabilizationMs: 5 * MIN, graceMs: 0 } });
+    const sub = `${CFG}/user/a1b2c3d4e5f6`;
+    const at = (m: number): number[] => {
+      const d = decide(p, state, input({ demand: [demand(CFG, 5, 10, T0 + m * MIN)], poolStatus: [status(CFG, { idle: 11 }, T0 + m * MIN), status(sub, { active: 1, idle: 4 }, T0 + m * MIN)] }), T0 + m * MIN);
+      state = d.state;
+      return d.commands.filter((c) => c.poolId === sub).map((c) => c.count ?? 0);
+    };
+    let state = INITIAL_STATE;
+    expect([0, 1, 2, 3, 4].map(at)).toEqual([[], [], [], [], []]);
+    expect(at(5)).toEqual([4]); // the busy VM stays
+  });
+
   it('a user below the share threshold gets no sub-pool', () => {
     const d = decide(policy(), INITIAL_STATE, input({ demand: [demand(CFG, 5, 10, T0)], heavyUsers: [{ userKey: user, config: CFG, share: 0.2, profile: 'p' }] }), T0);
     expect(d.commands.map((c) => c.kind)).toEqual(['LAUNCH']);
