@@ -2,7 +2,7 @@
 // against an embedded broker and registry started here; kcat, when installed, must see the
 // published requests too. Children run with async execFile: the broker lives in this process,
 // so a synchronous spawn would block it.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ let stack: Stack;
 
 async function warmcast(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 60_000, env: { ...process.env, WARMCAST_KAFKA_BROKERS: '', WARMCAST_REGISTRY_URL: '' } });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 150_000, env: { ...process.env, WARMCAST_KAFKA_BROKERS: '', WARMCAST_REGISTRY_URL: '' } });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -43,7 +43,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe('warmcast topics, publish, tail', () => {
+// Each child compiles the CLI through tsx (~5-15 s on 2 shared cores): generous per-test limits.
+describe('warmcast topics, publish, tail', { timeout: 180_000 }, () => {
   const expected = loadTrace(SAMPLE_TRACE_DIR).counts.reduce((s, c) => s + c.slice(0, MINUTES).reduce((a, b) => a + b, 0), 0);
   const conn = (): string[] => ['--brokers', stack.brokers.join(','), '--registry', stack.registryUrl];
 
@@ -76,6 +77,24 @@ describe('warmcast topics, publish, tail', () => {
       expect(l.value.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(l.value.eventTime).toBeGreaterThanOrEqual(Date.UTC(2026, 0, 5));
     }
+  });
+
+  it('tail without --max runs until Ctrl-C, then exits 0; --format pretty indents', async () => {
+    const child = spawn(process.execPath, [BIN, 'tail', 'exec.metrics.reported.v1', '--from-beginning', '--format', 'pretty', ...conn()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('"finishedAt"')) resolve();
+      });
+      child.on('exit', () => reject(new Error(`tail exited before printing: ${err}`)));
+    });
+    child.kill('SIGINT');
+    expect(await exited, err).toBe(0);
+    expect(out.startsWith('{\n  "topic": "exec.metrics.reported.v1",\n')).toBe(true);
   });
 
   it('flag errors name the flag and what is allowed; unknown topics list the catalogue', async () => {
