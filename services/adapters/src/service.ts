@@ -9,6 +9,7 @@ import type { AdapterReports, ApplyOutcome, HypervisorAdapter } from './adapter.
 import { SimulatorAdapter } from './simulator-adapter.ts';
 import type { SimulatorOptions } from './core/params.ts';
 import { readAppliedResults } from './applied-log.ts';
+import { StepPublisher } from './step-publisher.ts';
 
 export interface AdapterServiceOptions {
   readonly config: KitConfig;
@@ -45,9 +46,6 @@ export function createAdapterService(options: AdapterServiceOptions): AdapterSer
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const breaker = createBreaker(`adapter-${adapter.name}`, (cmd: ProvisionCommand) => adapter.apply(cmd), options.breaker);
   const counters = { failed: 0, applyRetries: 0, published: 0, rebuiltIds: 0 };
-  // An outcome whose publication failed is republished on redelivery instead of re-applied
-  // (a second apply would answer DUPLICATE and the APPLIED answer would be lost).
-  const unpublished = new Map<string, ApplyOutcome>();
   const topics = [Topics.provisionCommandIssued, Topics.provisionCommandApplied, Topics.poolStatusReported, Topics.poolOutcomeReported, Topics.execEventNormalized];
   const kit = new KitService({ config, logger: log, registerTopics: topics });
 
@@ -57,6 +55,10 @@ export function createAdapterService(options: AdapterServiceOptions): AdapterSer
     if (reports.outcomes.length > 0) await kit.producer.send(Topics.poolOutcomeReported, reports.outcomes.map((o) => ({ key: o.poolId, value: o })));
     counters.published += (result === undefined ? 0 : 1) + reports.statuses.length + reports.outcomes.length;
   };
+
+  type Entry = { readonly reports: AdapterReports; readonly result?: CommandResultInput };
+  const steps = new StepPublisher<Entry>((e) => publish(e.reports, e.result));
+  const position = (m: { topic: string; partition: number; offset: string }): string => `${m.topic}/${m.partition}/${m.offset}`;
 
   const applyWithRetry = async (cmd: ProvisionCommand, clog: Logger): Promise<ApplyOutcome> => {
     for (let attempt = 1; ; attempt++) {
@@ -80,17 +82,17 @@ export function createAdapterService(options: AdapterServiceOptions): AdapterSer
 
   kit.consume(Topics.provisionCommandIssued, async (msg, { log: clog }) => {
     const cmd = msg.value;
-    const outcome = unpublished.get(cmd.commandId) ?? await applyWithRetry(cmd, clog);
-    unpublished.set(cmd.commandId, outcome);
-    await publish(outcome, outcome.result);
-    unpublished.delete(cmd.commandId);
-    clog.debug({ commandId: cmd.commandId, kind: cmd.kind, poolId: cmd.poolId, status: outcome.result.status }, 'command answered');
+    const entry = await steps.run(position(msg), async () => {
+      const outcome = await applyWithRetry(cmd, clog);
+      return { reports: outcome, result: outcome.result };
+    });
+    clog.debug({ commandId: cmd.commandId, kind: cmd.kind, poolId: cmd.poolId, status: entry.result?.status }, 'command answered');
   });
 
   const observe = adapter.observe?.bind(adapter);
   if (observe !== undefined && options.consumeRequests !== false) {
     kit.consume(Topics.execEventNormalized, async (msg) => {
-      await publish(await observe(msg.value as NormalizedEvent));
+      await steps.run(position(msg), async () => ({ reports: await observe(msg.value as NormalizedEvent) }));
     }, { groupId: `${config.groupId}.requests` });
   }
 
