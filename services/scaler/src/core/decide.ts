@@ -64,8 +64,7 @@ export class Emitter {
     const dryRun = p.mode === 'forecast-only';
     const cmd = buildCommand(spec, id, dryRun, this.now);
     this.commands.push(cmd);
-    // A dry-run changes nothing on the adapters, so it must not count as capacity in flight.
-    if (!dryRun && delta !== 0) this.addInFlight({ commandId: id, poolId: spec.poolId, delta, issuedAt: this.now, appliedAt: null });
+    if (delta !== 0) this.addInFlight({ commandId: id, poolId: spec.poolId, delta, issuedAt: this.now, appliedAt: null, dryRun });
     return cmd;
   }
 

@@ -68,6 +68,10 @@ export function settleInFlight(inFlight: readonly InFlight[], results: readonly 
   const byId = new Map(results.map((r) => [r.commandId, r]));
   const out: InFlight[] = [];
   for (const f of inFlight) {
+    if (f.dryRun === true) {
+      if (now - f.issuedAt <= ttlMs) out.push(f);
+      continue;
+    }
     let g = f;
     const r = byId.get(f.commandId);
     if (r !== undefined) {

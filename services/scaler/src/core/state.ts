@@ -8,6 +8,13 @@ export interface InFlight {
   readonly issuedAt: number;
   /** Event time the adapter applied it; the delta counts until a status with asOf >= appliedAt. */
   readonly appliedAt: number | null;
+  /**
+   * A forecast-only command: no status will ever show it, so it counts until pendingTtlMs only.
+   * Without this a dry-run pool would re-publish the same LAUNCH after every cooldown; with it
+   * forecast-only publishes what enforce would have, once per pendingTtlMs (5 min) or when the
+   * target grows.
+   */
+  readonly dryRun?: boolean;
 }
 
 export interface ConfigState {

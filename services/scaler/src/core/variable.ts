@@ -41,7 +41,9 @@ export function decideVariablePools(em: Emitter, policy: ScalerPolicy, allocatio
       if (r !== null) {
         em.emit({ kind: 'RESIZE', poolId, pool, cpuCores: r.allocation.cpuCores, memoryMb: r.allocation.memoryMb, rule: 'vertical-resize', forecastRef: pred.ref, bound: r.bound, text: r.text }, p, 0);
         em.note({ poolId, action: 'resize', target: null, current: null, rule: 'vertical-resize', detail: r.text });
-        if (p.mode === 'enforce') out[poolId] = r.allocation;
+        // Also in forecast-only (else the same dry-run RESIZE every decision); the policy, and so
+        // the mode, is fixed for the process lifetime and the state starts afresh with it.
+        out[poolId] = r.allocation;
       }
     }
     if (!p.migrate.enabled) continue;
@@ -64,7 +66,7 @@ export function decideVariablePools(em: Emitter, policy: ScalerPolicy, allocatio
           text: `predicted memory CV ${cv.toFixed(2)} > ${p.migrate.toVariableCv} at h=${c.load.horizonMinutes}m: sizes vary widely; move ${n} idle VMs from ${from.poolId} to ${poolId}` }, p, -n);
         // The destination grows by n too (same command id, second entry).
         const last = em.commands[em.commands.length - 1];
-        if (p.mode === 'enforce' && last !== undefined) em.addInFlight({ commandId: last.commandId, poolId, delta: n, issuedAt: now, appliedAt: null });
+        if (last !== undefined) em.addInFlight({ commandId: last.commandId, poolId, delta: n, issuedAt: now, appliedAt: null, dryRun: last.dryRun });
         moved = n;
       }
     } else if (cv < p.migrate.toFixedCv) {

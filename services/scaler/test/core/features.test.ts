@@ -105,6 +105,16 @@ describe('modes, pause and fallback', () => {
     const i = input({ demand: [demand(CFG, 5, 10, T0)] });
     expect(decide(policy({ mode: 'forecast-only' }), INITIAL_STATE, i, T0).commands.map((c) => [c.count, c.dryRun])).toEqual([[11, true]]);
     expect(decide(policy({ mode: 'off' }), INITIAL_STATE, i, T0).commands).toEqual([]);
+    // Forecast-only publishes it once per pendingTtlMs (5 min), not after every cooldown.
+    const ff = policy({ mode: 'forecast-only' });
+    const first = decide(ff, INITIAL_STATE, i, T0);
+    const dryResult = [{ commandId: first.commands[0]?.commandId ?? '', poolId: CFG, status: 'DRY_RUN' as const, adapter: 'fake', appliedAt: T0, error: null }];
+    const again = decide(ff, first.state, input({ demand: [demand(CFG, 5, 10, T0 + MIN)], poolStatus: [status(CFG, {}, T0 + MIN)], results: dryResult }), T0 + MIN);
+    expect(again.commands).toEqual([]);
+    const grown = decide(ff, again.state, input({ demand: [demand(CFG, 5, 20, T0 + 2 * MIN)], poolStatus: [status(CFG, {}, T0 + 2 * MIN)] }), T0 + 2 * MIN);
+    expect(grown.commands.map((c) => [c.count, c.dryRun])).toEqual([[11, true]]);
+    const later = decide(ff, grown.state, input({ demand: [demand(CFG, 5, 20, T0 + 8 * MIN)], poolStatus: [status(CFG, {}, T0 + 8 * MIN)] }), T0 + 8 * MIN);
+    expect(later.commands.map((c) => [c.count, c.dryRun])).toEqual([[22, true]]);
     expect(decide(policy({}, { [CFG]: { paused: true } }), INITIAL_STATE, i, T0).commands).toEqual([]);
     expect(decide(policy({ mode: 'off' }, { [CFG]: { mode: 'enforce' } }), INITIAL_STATE, i, T0).commands.map((c) => c.count)).toEqual([11]);
   });
