@@ -57,6 +57,8 @@ export interface HypervisorAdapter {
   /** Earlier results of this adapter (any status; FAILED ones are not remembered as applied). */
   remember(results: Iterable<Pick<CommandResult, 'commandId' | 'status'>>): void;
   totals(): AdapterTotals;
+  /** Optional: the same traffic with prediction switched off (the simulator's shadow run). */
+  baselineTotals?(): AdapterTotals | null;
   close(): Promise<void>;
 }
 

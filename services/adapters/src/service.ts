@@ -17,6 +17,8 @@ export interface AdapterServiceOptions {
   /** 'simulator' (default) or any HypervisorAdapter (tests pass a failing one). */
   readonly adapter?: 'simulator' | HypervisorAdapter;
   readonly simulator?: SimulatorOptions;
+  /** Simulator only: also run the same requests without commands and report baseline* in stats(). Default true. */
+  readonly baseline?: boolean;
   /** Consume exec.event.normalized.v1 (only when the adapter has observe). Default true. */
   readonly consumeRequests?: boolean;
   /** Rebuild the applied-id set from provision.command.applied.v1 at start. Default true. */
@@ -40,7 +42,7 @@ export interface AdapterService {
 export function createAdapterService(options: AdapterServiceOptions): AdapterService {
   const { config } = options;
   const log = options.logger ?? createLogger({ name: config.clientId, level: config.logLevel });
-  const adapter = options.adapter === undefined || options.adapter === 'simulator' ? new SimulatorAdapter(options.simulator ?? {}) : options.adapter;
+  const adapter = options.adapter === undefined || options.adapter === 'simulator' ? new SimulatorAdapter(options.simulator ?? {}, options.baseline !== false) : options.adapter;
   const attempts = options.applyAttempts ?? 4;
   const baseMs = options.applyRetryBaseMs ?? 100;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -119,6 +121,14 @@ export function createAdapterService(options: AdapterServiceOptions): AdapterSer
     close: () => kit.close(),
     stats: () => {
       const t = adapter.totals();
+      const b = adapter.baselineTotals?.() ?? null;
+      const baseline: Record<string, number> = b === null ? {} : {
+        baselineColdStarts: b.coldStarts,
+        baselineColdStartPct: b.requests === 0 ? 0 : (100 * b.coldStarts) / b.requests,
+        baselineQueued: b.queued,
+        baselineIdleVmMinutes: b.idleVmSeconds / 60,
+        baselineCost: b.cost,
+      };
       return {
         requests: t.requests,
         warmHits: t.warmHits,
@@ -140,6 +150,7 @@ export function createAdapterService(options: AdapterServiceOptions): AdapterSer
         published: counters.published,
         pools: t.pools,
         vms: t.vms,
+        ...baseline,
       };
     },
   };

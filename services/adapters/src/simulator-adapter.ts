@@ -19,11 +19,19 @@ export function toSimRequest(e: NormalizedEvent): SimRequest | null {
 export class SimulatorAdapter implements HypervisorAdapter {
   readonly name: string;
   readonly sim: Simulator;
+  /**
+   * "Prediction switched off" on the same traffic, in the same process: a second simulator that
+   * sees every request but no command (cold starts launch VMs, kept alive keepAliveMs). Its totals
+   * are only reported in stats() (baseline*), never published. null when disabled.
+   */
+  readonly baseline: Simulator | null;
   private ignored = 0;
 
-  constructor(options: SimulatorOptions = {}) {
-    this.sim = new Simulator(simulatorParams(options));
-    this.name = this.sim.params.adapter;
+  constructor(options: SimulatorOptions = {}, withBaseline = true) {
+    const params = simulatorParams(options);
+    this.sim = new Simulator(params);
+    this.baseline = withBaseline ? new Simulator(params) : null;
+    this.name = params.adapter;
   }
 
   apply(command: ProvisionCommand): Promise<ApplyOutcome> {
@@ -33,6 +41,7 @@ export class SimulatorAdapter implements HypervisorAdapter {
   observe(event: NormalizedEvent): Promise<AdapterReports> {
     const req = toSimRequest(event);
     if (req === null) { this.ignored += 1; return Promise.resolve(NO_REPORTS); }
+    this.baseline?.request(req);
     const step = this.sim.request(req);
     return Promise.resolve({ statuses: step.statuses, outcomes: step.outcomes });
   }
@@ -48,6 +57,10 @@ export class SimulatorAdapter implements HypervisorAdapter {
   totals(): AdapterTotals {
     const t = this.sim.totals();
     return { ...t, ignoredEvents: t.ignoredEvents + this.ignored };
+  }
+
+  baselineTotals(): AdapterTotals | null {
+    return this.baseline === null ? null : this.baseline.totals();
   }
 
   close(): Promise<void> {

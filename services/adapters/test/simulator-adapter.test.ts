@@ -38,4 +38,14 @@ describe('SimulatorAdapter', () => {
     expect(a.totals()).toMatchObject({ ignoredEvents: 1, requests: 1, coldStarts: 1, coldLatencyMsSum: 1000 });
     expect(await a.report()).toEqual([expect.objectContaining({ poolId: 'python3.12/M', warming: 1, adapter: 'simulator' })]);
   });
+
+  it('runs the same requests with prediction switched off alongside (baseline totals)', async () => {
+    const a = new SimulatorAdapter({ boot: { medianMs: 1000, sigma: 0 }, keepAliveMs: 600_000 });
+    await a.apply({ commandId: 'c1', kind: 'LAUNCH', poolId: 'python3.12/M', pool: { runtime: 'python3.12', sizeClass: 'M' }, vmId: null, count: 1, cpuCores: null, memoryMb: null, targetPoolId: null, preloadProfile: null, reason: { rule: 't', forecastRef: null, bound: null, text: 't' }, dryRun: false, issuedAt: T0 });
+    // Every 15 minutes: past the 10-minute keep-alive, so without the launched VM each one is cold.
+    for (let i = 0; i < 4; i++) await a.observe(event({ requestId: `r${i}`, eventTime: T0 + 60_000 + i * 900_000 }));
+    expect(a.totals()).toMatchObject({ requests: 4, coldStarts: 0 });
+    expect(a.baselineTotals()).toMatchObject({ requests: 4, coldStarts: 4, commandsApplied: 0 });
+    expect(new SimulatorAdapter({}, false).baselineTotals()).toBeNull();
+  });
 });
