@@ -17,7 +17,7 @@ import { allocate } from './queue.ts';
 import type { Need } from './queue.ts';
 import { placeLaunch, TERMINATE_ORDER } from './cost.ts';
 import { parsePoolId, poolConfig, tierPoolId } from './pool-id.ts';
-import { decideSubPools } from './sub-pools.ts';
+import { decideSubPools, userPoolsTotal } from './sub-pools.ts';
 import { buildCommand } from './command.ts';
 import type { CommandSpec } from './command.ts';
 import { commandId } from './command-id.ts';
@@ -106,6 +106,9 @@ export function decide(policy: ScalerPolicy, state: ScalerState, input: DecideIn
     if (pid !== null && pid.kind !== 'variable') fixedTotal += viewPool(id, statusById.get(id), em.pendingOf).total;
   }
 
+  // What the shared cap leaves; sub-pool PRELOADs take from it first, then the launch queue.
+  const shared = { left: policy.global.maxTotalInstances === null ? Number.POSITIVE_INFINITY : Math.max(0, policy.global.maxTotalInstances - fixedTotal) };
+
   const demandByConfig = new Map<string, DemandRef[]>();
   for (const d of input.demand) {
     const k = `${d.demand.pool.runtime}/${d.demand.pool.sizeClass}`;
@@ -125,19 +128,19 @@ export function decide(policy: ScalerPolicy, state: ScalerState, input: DecideIn
     }
     const t = computeTarget({ p, g: policy.global, config, demands, cs, anomalies: input.anomalies, reservations: input.reservations, now, forecasterFailed: input.forecasterFailed === true });
     const view = viewConfig(config, statusById, em.pendingOf);
-    const subTotal = decideSubPools(em, p, config, t, input.heavyUsers, statusById, configs, now);
+    const sub = decideSubPools(em, p, config, t, input.heavyUsers, statusById, configs, Math.max(0, t.cap - view.total - userPoolsTotal(config, statusById, em)), shared, now);
     // Sub-pool VMs serve the heavy users' share of this configuration's demand.
-    const want = Math.max(0, t.target - subTotal);
+    const want = Math.max(0, t.target - sub.serving);
     const lower = t.demand === null ? want : Math.min(want, t.demand.demand.lowerBound);
     planned.set(config, { config, p, t, view, want, lower });
     cs = { ...cs, lastTarget: want };
 
     const deficit = want - view.total;
-    const room = Math.max(0, t.cap - view.total - subTotal);
+    const room = Math.max(0, t.cap - view.total - sub.total);
     if (deficit > 0 && deficit > p.scaleOutTolerance * view.total) {
       const cooling = cs.lastScaleOutAt !== null && now - cs.lastScaleOutAt < p.scaleOutCooldownMs && t.rule !== 'anomaly-corrective';
       if (cooling) {
-        em.note({ poolId: config, action: 'cooldown', target: want, current: view.total, rule: t.rule, detail: `scale-out cooldown until ${now + p.scaleOutCooldownMs - (now - (cs.lastScaleOutAt ?? now))}` });
+        em.note({ poolId: config, action: 'cooldown', target: want, current: view.total, rule: t.rule, detail: `scale-out cooldown until ${(cs.lastScaleOutAt ?? now) + p.scaleOutCooldownMs}` });
       } else if (room > 0) {
         needs.push({ config, priority: p.priority, since: cs.needSince ?? now, count: Math.min(deficit, room) });
       } else {
@@ -150,8 +153,7 @@ export function decide(policy: ScalerPolicy, state: ScalerState, input: DecideIn
     configs[config] = cs;
   }
 
-  const available = policy.global.maxTotalInstances === null ? Number.POSITIVE_INFINITY : policy.global.maxTotalInstances - fixedTotal;
-  for (const g of allocate(needs, available)) {
+  for (const g of allocate(needs, shared.left)) {
     const pl = planned.get(g.need.config);
     if (pl === undefined) continue;
     const cs = configs[g.need.config] ?? INITIAL_CONFIG_STATE;

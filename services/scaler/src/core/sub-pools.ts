@@ -14,18 +14,33 @@ import { viewPool } from './pools.ts';
 import type { Emitter } from './decide.ts';
 
 /** Returns the sub-pools' total size, which the shared pool's target gives up. */
-export function decideSubPools(em: Emitter, p: PoolPolicy, config: string, t: Target, heavy: readonly HeavyUser[], statusById: ReadonlyMap<string, PoolStatus>, configs: Record<string, ConfigState>, now: number): number {
-  let total = 0;
+export interface SubPoolResult {
+  /** VMs of heavy users' sub-pools (existing + preloading, up to their wanted size): the shared pool's target gives these up. */
+  readonly serving: number;
+  /** Every VM in this configuration's sub-pools (for the configuration's cap). */
+  readonly total: number;
+}
+
+/**
+ * `room`: VMs the configuration may still add under its cap (shared pools + all sub-pools);
+ * `shared.left`: room under global.maxTotalInstances. PRELOADs take from both.
+ */
+export function decideSubPools(em: Emitter, p: PoolPolicy, config: string, t: Target, heavy: readonly HeavyUser[], statusById: ReadonlyMap<string, PoolStatus>, configs: Record<string, ConfigState>, room: number, shared: { left: number }, now: number): SubPoolResult {
+  let serving = 0;
+  let added = 0;
   const desiredById = new Map<string, number>();
   for (const u of p.preload.enabled ? heavy : []) {
     if (u.config !== config || u.share < p.preload.shareThreshold) continue;
     const poolId = userPoolId(config, u.userKey);
+    if (desiredById.has(poolId)) continue;
     const view = viewPool(poolId, statusById.get(poolId), em.pendingOf);
     const desired = Math.min(p.preload.maxSubPoolInstances, Math.max(1, Math.ceil(u.share * t.target - 1e-9)));
     desiredById.set(poolId, desired);
-    const n = Math.min(desired - view.total, Math.max(0, t.cap - total - view.total));
-    total += Math.min(desired, view.total + Math.max(0, n));
+    const n = Math.max(0, Math.min(desired - view.total, room - added, shared.left));
+    serving += Math.min(desired, view.total + n);
     if (n <= 0) continue;
+    added += n;
+    shared.left -= n;
     em.emit({
       kind: 'PRELOAD', poolId, pool: poolConfig(config), count: n, preloadProfile: u.profile, rule: 'heavy-user-preload', forecastRef: t.forecastRef, bound: p.preload.shareThreshold,
       text: `user ${u.userKey.slice(0, 12)} has ${Math.round(u.share * 100)} % of ${config} demand (>= ${p.preload.shareThreshold * 100} %): sub-pool of ${desired} = ceil(share x target ${t.target}); preload ${n} with ${u.profile}, ready by ${new Date(now + t.leadMs + p.preload.preloadMs).toISOString()}`,
@@ -38,7 +53,17 @@ export function decideSubPools(em: Emitter, p: PoolPolicy, config: string, t: Ta
     if (parsed === null || parsed.kind !== 'user' || parsed.config !== config) continue;
     shrink(em, p, config, poolId, viewPool(poolId, st, em.pendingOf), desiredById.get(poolId) ?? 0, configs, now);
   }
-  return total;
+  return { serving, total: userPoolsTotal(config, statusById, em) };
+}
+
+/** Every VM in the configuration's sub-pools: reported, plus in flight (PRELOADs not yet reported). */
+export function userPoolsTotal(config: string, statusById: ReadonlyMap<string, PoolStatus>, em: Emitter): number {
+  let n = 0;
+  for (const id of new Set([...statusById.keys(), ...em.inFlight.map((f) => f.poolId)])) {
+    const parsed = parsePoolId(id);
+    if (parsed !== null && parsed.kind === 'user' && parsed.config === config) n += viewPool(id, statusById.get(id), em.pendingOf).total;
+  }
+  return n;
 }
 
 function shrink(em: Emitter, p: PoolPolicy, config: string, poolId: string, view: ReturnType<typeof viewPool>, desired: number, configs: Record<string, ConfigState>, now: number): void {

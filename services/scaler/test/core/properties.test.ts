@@ -58,7 +58,8 @@ describe('decider properties', () => {
         // Sometimes the adapter reports late: the shell then still holds the previous status.
         const report = r() < 0.8;
         if (report) lastStatus = a.statuses(busy, now);
-        const d = decide(p, state, input({ demand: dem, poolStatus: lastStatus, results: report ? a.takeResults() : [], anomalies, reservations }), now);
+        const heavyUsers = r() < 0.5 ? [{ userKey: `${step % 3}`.repeat(12), config: CONFIGS[step % 3] ?? '', share: 0.2 + r() * 0.8, profile: 'p' }] : [];
+        const d = decide(p, state, input({ demand: dem, poolStatus: lastStatus, results: report ? a.takeResults() : [], anomalies, reservations, heavyUsers }), now);
         for (const c of d.commands as ProvisionCommand[]) {
           expect(ids.has(c.commandId), `seed ${seed} step ${step}: duplicate ${c.commandId}`).toBe(false);
           ids.add(c.commandId);
