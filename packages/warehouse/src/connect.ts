@@ -31,6 +31,16 @@ export async function openDataDirWarehouse(options: OpenDataDirOptions = {}): Pr
   const base = { env, ...(options.logger === undefined ? {} : { logger: options.logger }) };
   if ((env['CLICKHOUSE_URL'] ?? '').trim() !== '') return { warehouse: await openWarehouse(base), via: 'server' };
   const dir = warehouseDir(options.dataDir);
+  // A live stack recorded its endpoint: go there first (it holds the directory anyway, and
+  // this skips starting chDB, ~1 s, only to be refused).
+  const recorded = await readEndpointFile(dir);
+  if (recorded !== undefined && isAlive(recorded.pid)) {
+    try {
+      return { warehouse: await openWarehouse({ ...base, env: {}, url: recorded.url, username: 'default', password: '', migrate: false }), via: 'endpoint' };
+    } catch {
+      // stale or unreachable: fall through to opening the directory
+    }
+  }
   try {
     return { warehouse: await openWarehouse({ ...base, dataDir: dir }), via: 'chdb' };
   } catch (err) {
@@ -45,5 +55,14 @@ export async function openDataDirWarehouse(options: OpenDataDirOptions = {}): Pr
     } catch (e) {
       throw new WarehouseError('ENDPOINT_UNAVAILABLE', `${dir} is locked and the endpoint in ${ENDPOINT_FILE} (${record.url}, pid ${record.pid}) does not answer: ${(e as Error).message}`, { cause: e });
     }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: existence check only
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
   }
 }

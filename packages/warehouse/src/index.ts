@@ -37,3 +37,5 @@ export { createWarehouseService } from './service.ts';
 export type { WarehouseService, WarehouseServiceOptions } from './service.ts';
 export { warehouseEnv, WAREHOUSE_ENV_KEYS, WAREHOUSE_ENV_DEFAULTS } from './core/env.ts';
 export type { WarehouseEnv } from './core/env.ts';
+export { formatResult, parseParam, returnsRows, OUTPUT_FORMATS } from './core/format.ts';
+export type { CompactResult, OutputFormat } from './core/format.ts';

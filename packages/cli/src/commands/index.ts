@@ -3,6 +3,7 @@ import { registerBrokerCommand } from './broker.ts';
 import { registerPublishCommand } from './publish.ts';
 import { registerRegistryCommand } from './registry.ts';
 import { registerReplayCommand } from './replay.ts';
+import { registerSqlCommand } from './sql.ts';
 import { registerTailCommand } from './tail.ts';
 import { registerTopicsCommand } from './topics.ts';
 import { registerUpCommand } from './up.ts';
@@ -16,4 +17,5 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerTailCommand,
   registerTopicsCommand,
   registerUpCommand,
+  registerSqlCommand,
 ];
