@@ -1,0 +1,109 @@
+// The pipelined batch loop against hand-written fakes of the kafkajs consumer and the typed
+// producer: offsets are committed only when a batch and every batch before it are durable,
+// undecodable values are dead-lettered as part of the batch's durable work, a handler may
+// hold commits back, and a durable failure resets the handler and re-joins (no commit past it).
+import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { BatchConsumerLoop } from '../../src/consumer/batch-loop.ts';
+import type { BatchOutcome, DecodedBatch } from '../../src/consumer/batch-loop.ts';
+import type { TypedProducer } from '../../src/producer.ts';
+
+const topic = 'exec.request.received.v1' as const;
+const log = pino({ level: 'silent' });
+
+function deferred(): { promise: Promise<void>; resolve(): void; reject(e: unknown): void } {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
+  return { promise, resolve, reject };
+}
+
+function fakes(events: string[]) {
+  let eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
+  let runs = 0;
+  const consumer = {
+    connect: async () => { events.push('connect'); },
+    subscribe: async () => {},
+    run: async (cfg: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => { runs += 1; events.push(`run ${runs}`); eachBatch = cfg.eachBatch; },
+    stop: async () => { events.push('stop'); },
+    commitOffsets: async (o: { partition: number; offset: string }[]) => { events.push(`commit ${o.map((x) => `${x.partition}@${x.offset}`).join(',')}`); },
+    disconnect: async () => { events.push('disconnect'); },
+  } as unknown as Consumer;
+  const producer = {
+    codec: () => ({ decode: async (b: Buffer | null) => (b?.[0] === 0 ? { ok: true, value: { requestId: b.subarray(1).toString() }, schemaId: 1 } : { ok: false, code: 'DECODE_FAILED', text: 'bad magic', retriable: false }) }),
+    send: async (t: string, m: { value: { sourceOffset: number; reasonCode: string } }[]) => { events.push(`dlq ${t} ${m.map((x) => `${x.value.sourceOffset} ${x.value.reasonCode}`).join(',')}`); },
+  } as unknown as TypedProducer;
+  const batch = (partition: number, first: number, values: Buffer[]) => eachBatch?.({
+    batch: { topic, partition, highWatermark: String(first + values.length), messages: values.map((value, i) => ({ offset: String(first + i), key: null, value, headers: {}, timestamp: '0', attributes: 0 })) },
+    heartbeat: async () => {}, isRunning: () => true, isStale: () => false, resolveOffset: (o: string) => { events.push(`resolve ${partition}@${o}`); },
+  } as unknown as EachBatchPayload);
+  return { consumer, producer, batch };
+}
+
+const msg = (id: string) => Buffer.concat([Buffer.from([0]), Buffer.from(id)]);
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+describe('BatchConsumerLoop', () => {
+  it('fetches on without waiting and commits each batch only when it and all earlier batches are durable', async () => {
+    const events: string[] = [];
+    const { consumer, producer, batch } = fakes(events);
+    const durables = [deferred(), deferred()];
+    const seen: string[][] = [];
+    let n = 0;
+    const loop = new BatchConsumerLoop({ consumer, topics: [topic], producer, log, service: 'svc', handler: (b: DecodedBatch): BatchOutcome => {
+      seen.push(b.messages.map((m) => (m.value as { requestId: string }).requestId));
+      return { durable: durables[n++]!.promise };
+    } });
+    await loop.start();
+    await batch(0, 0, [msg('a'), msg('b')]);
+    await batch(1, 0, [msg('c')]);
+    expect(seen).toEqual([['a', 'b'], ['c']]);
+    durables[1]!.resolve(); // the later batch is durable first: nothing may be committed yet
+    await tick(); await tick();
+    expect(events.filter((e) => e.startsWith('commit'))).toEqual([]);
+    durables[0]!.resolve();
+    await loop.drain();
+    expect(events.filter((e) => e.startsWith('commit'))).toEqual(['commit 0@2,1@1']);
+  });
+
+  it('dead-letters undecodable values with the batch and never hands them to the handler', async () => {
+    const events: string[] = [];
+    const { consumer, producer, batch } = fakes(events);
+    const loop = new BatchConsumerLoop({ consumer, topics: [topic], producer, log, service: 'svc', handler: (b) => { events.push(`handle ${b.messages.length}`); return { durable: Promise.resolve() }; } });
+    await loop.start();
+    await batch(0, 5, [msg('a'), Buffer.from('junk'), msg('c')]);
+    await loop.drain();
+    expect(events).toEqual(['connect', 'run 1', 'handle 2', 'dlq ops.deadletter.v1 6 DECODE_FAILED', 'resolve 0@7', 'commit 0@8']);
+  });
+
+  it('commits what the handler says (holding back offsets), not the batch end', async () => {
+    const events: string[] = [];
+    const { consumer, producer, batch } = fakes(events);
+    const loop = new BatchConsumerLoop({ consumer, topics: [topic], producer, log, service: 'svc', handler: () => ({ durable: Promise.resolve(), commit: [{ topic, partition: 0, offset: '1' }] }) });
+    await loop.start();
+    await batch(0, 0, [msg('a'), msg('b'), msg('c')]);
+    await loop.drain();
+    expect(events.filter((e) => e.startsWith('commit'))).toEqual(['commit 0@1']);
+  });
+
+  it('after a durable failure commits nothing past it, resets the handler and re-joins from committed offsets', async () => {
+    const events: string[] = [];
+    const { consumer, producer, batch } = fakes(events);
+    const outcomes = [Promise.resolve(), Promise.reject(new Error('clickhouse down')), Promise.resolve()];
+    outcomes[1]!.catch(() => undefined);
+    let n = 0;
+    const loop = new BatchConsumerLoop({
+      consumer, topics: [topic], producer, log, service: 'svc', clock: { now: () => 0, sleep: async () => {} },
+      handler: () => ({ durable: outcomes[n++]! }), onReset: () => { events.push('reset'); },
+    });
+    await loop.start();
+    await batch(0, 0, [msg('a')]);
+    await batch(0, 1, [msg('b')]);
+    await batch(0, 2, [msg('c')]);
+    for (let i = 0; i < 10; i++) await tick();
+    const after = events.slice(events.indexOf('run 1') + 1).filter((e) => !e.startsWith('resolve'));
+    expect(after).toEqual(['commit 0@1', 'stop', 'reset', 'run 2']);
+    expect(loop.counts.resets).toBe(1);
+  });
+});
