@@ -43,6 +43,8 @@ export interface AdapterTotals {
   readonly rejected: number;
   readonly ignoredEvents: number;
   readonly lateInputs: number;
+  /** Largest lateness of an input behind the simulated time, ms. */
+  readonly lateMsMax: number;
   readonly pools: number;
   readonly vms: number;
 }

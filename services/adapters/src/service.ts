@@ -146,6 +146,8 @@ export function createAdapterService(options: AdapterServiceOptions): AdapterSer
         rejected: t.rejected,
         failed: counters.failed,
         applyRetries: counters.applyRetries,
+        lateInputs: t.lateInputs,
+        lateMsMax: t.lateMsMax,
         rebuiltIds: counters.rebuiltIds,
         published: counters.published,
         pools: t.pools,

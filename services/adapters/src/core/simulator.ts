@@ -2,8 +2,9 @@
 // each carrying an event time; simulated time is the max event time seen so far, and every timer
 // (boot done, work done, keep-alive expiry, spot reclaim, window end) up to it fires in time order
 // before the input is applied. Out-of-order tolerance: none is buffered; an input older than the
-// current time is applied at the current time (counted in totals().lateInputs), so its error is
-// bounded by the skew between input partitions. Outputs are returned, never sent: command results,
+// current time is applied at the current time (counted in totals().lateInputs, worst lateness in
+// lateMsMax), so its error is bounded by the skew between input partitions; a late request's
+// duration is shortened by its lateness (the part that would have run already). Outputs are returned, never sent: command results,
 // pool status (on change, at most once per statusMinIntervalMs per pool, and at every window end)
 // and per-pool outcomes at every window end. docs/simulator.md describes the model.
 import type { CommandResult, CommandResultInput, CommandStatus, PoolStatusInput, ProvisionCommand } from '@warmcast/kit';
@@ -45,7 +46,7 @@ export class Simulator {
   private readonly seenRequests = new Map<string, true>();
   /** Base pools whose queue is not empty. */
   private readonly queuedBases = new Set<string>();
-  private readonly totalsAcc: Totals = { ...emptyWindow(), queueWaitMsSum: 0, commandsApplied: 0, duplicates: 0, dryRuns: 0, rejected: 0, ignoredEvents: 0, lateInputs: 0 };
+  private readonly totalsAcc: Totals = { ...emptyWindow(), queueWaitMsSum: 0, commandsApplied: 0, duplicates: 0, dryRuns: 0, rejected: 0, ignoredEvents: 0, lateInputs: 0, lateMsMax: 0 };
   private nowMs: number | null = null;
   private windowStart = 0;
   private reqSeq = 0;
@@ -124,7 +125,13 @@ export class Simulator {
     }
     this.seenRequests.set(req.requestId, true);
     if (this.seenRequests.size > this.params.requestMemory) this.seenRequests.delete(this.seenRequests.keys().next().value!);
-    const q: QueuedRequest = { requestId: req.requestId, userKey: req.userKey, runtime: req.runtime, sizeClass: req.sizeClass, priority: req.priority, arrivalAt: t, seq: this.reqSeq++, durationMs: req.durationMs ?? this.params.defaultDurationMs };
+    // A late request (PAIRED events come after their metrics, so roughly one duration late) is
+    // placed now, and runs only the part of its duration that is not over yet: a warm one ends at
+    // its true end, eventTime + duration; a cold one runs that remainder after its boot.
+    const lateMs = t - req.eventTime;
+    if (lateMs > this.totalsAcc.lateMsMax) this.totalsAcc.lateMsMax = lateMs;
+    const durationMs = Math.max(0, (req.durationMs ?? this.params.defaultDurationMs) - lateMs);
+    const q: QueuedRequest = { requestId: req.requestId, userKey: req.userKey, runtime: req.runtime, sizeClass: req.sizeClass, priority: req.priority, arrivalAt: t, seq: this.reqSeq++, durationMs };
     const placed = this.place(q, t);
     const count = (pool: PoolState, field: 'warmHits' | 'coldStarts' | 'queued'): void => {
       pool.window.requests += 1; this.totalsAcc.requests += 1;

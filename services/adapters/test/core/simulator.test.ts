@@ -267,7 +267,21 @@ describe('windows, status and cost', () => {
     const s = sim();
     s.request(req(T0 + 5000));
     expect(s.request(req(T0 + 1000))).toMatchObject({ placement: 'cold', latencyMs: 2500 }); // applied at +5000, when the only VM is booting for the first request: a second VM boots
-    expect(s.totals().lateInputs).toBe(1);
+    expect(s.totals()).toMatchObject({ lateInputs: 1, lateMsMax: 4000 });
+  });
+
+  it('a late request runs only the part of its duration that is not over yet', () => {
+    const s = sim();
+    s.command(cmd({ kind: 'LAUNCH', poolId: 'py/M', count: 1 })); // idle from +2500
+    s.request(req(T0 + 10_000, { userKey: USER_B, durationMs: 1000 })); // time is now +10 s; busy until +11 s
+    expect(s.request(req(T0 + 4000, { durationMs: 8000 }))).toMatchObject({ placement: 'cold' }); // 6 s late: the only VM is busy
+    expect(s.pool('py/M')?.status).toMatchObject({ active: 1, warming: 1 });
+    s.advanceTo(T0 + 11_000); // the first finishes; the late one will run 8 - 6 = 2 s after its boot
+    expect(s.pool('py/M')?.status).toMatchObject({ idle: 1, warming: 1 });
+    s.advanceTo(T0 + 12_500 + 2000 - 1);
+    expect(s.pool('py/M')?.status).toMatchObject({ idle: 1, active: 1 });
+    s.advanceTo(T0 + 12_500 + 2000);
+    expect(s.pool('py/M')?.status).toMatchObject({ idle: 2, active: 0 });
   });
 });
 

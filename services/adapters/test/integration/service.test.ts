@@ -36,7 +36,7 @@ function fakeAdapter(name: string, call: (cmd: ProvisionCommand) => Promise<void
     },
     report: async () => [],
     remember: () => {},
-    totals: () => ({ requests: 0, warmHits: 0, coldStarts: 0, coldLatencyMsSum: 0, queued: 0, queueWaitMsSum: 0, idleVmSeconds: 0, busyVmSeconds: 0, cost: 0, spotInterruptions: 0, commandsApplied: 0, duplicates: 0, dryRuns: 0, rejected: 0, ignoredEvents: 0, lateInputs: 0, pools: 0, vms: 0 }),
+    totals: () => ({ requests: 0, warmHits: 0, coldStarts: 0, coldLatencyMsSum: 0, queued: 0, queueWaitMsSum: 0, idleVmSeconds: 0, busyVmSeconds: 0, cost: 0, spotInterruptions: 0, commandsApplied: 0, duplicates: 0, dryRuns: 0, rejected: 0, ignoredEvents: 0, lateInputs: 0, lateMsMax: 0, pools: 0, vms: 0 }),
     close: async () => { closed.push(name); },
   };
 }
