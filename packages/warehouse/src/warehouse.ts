@@ -115,7 +115,7 @@ function openChdb(dir: string): ClickHouseClient {
     // one process, a second directory while the first is open. Neither is retriable.
     const held = existsSync(join(dir, 'status'));
     throw new WarehouseError('WAREHOUSE_LOCKED', held
-      ? `warehouse directory ${dir} is in use by another process (chDB allows one process per directory): stop it, or query the running stack over HTTP (warmcast sql reads ${join(dir, 'endpoint.json')}), or use another --data directory`
+      ? `warehouse directory ${dir} is in use by another process (Cannot lock file ${join(dir, 'status')}; chDB allows one process per directory): stop it, or query the running stack over HTTP (warmcast sql reads ${join(dir, 'endpoint.json')}), or use another --data directory`
       : `cannot open chDB at ${dir}: this process already has another chDB directory open (one per process)`, { cause: err });
   }
 }
