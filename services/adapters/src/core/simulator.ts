@@ -183,7 +183,11 @@ export class Simulator {
       const next = this.fleet.timers.peek();
       const windowEnd = this.windowStart + this.params.windowMs;
       // A window end fires before timers at the same instant: windows are [start, end).
-      if (windowEnd <= target && (next === undefined || windowEnd <= next.at)) { this.closeWindow(windowEnd); continue; }
+      if (windowEnd <= target && (next === undefined || windowEnd <= next.at)) {
+        this.closeWindow(windowEnd);
+        this.skipEmptyWindows(Math.min(target, next?.at ?? target));
+        continue;
+      }
       if (next === undefined || next.at > target) break;
       this.fleet.timers.pop();
       this.nowMs = next.at;
@@ -219,6 +223,20 @@ export class Simulator {
       p.window = emptyWindow();
     }
     this.windowStart = end;
+  }
+
+  /**
+   * With nothing alive and nothing paying (no VM, no reservation, no queue), the windows before
+   * `until` are empty: jump to the window that contains it instead of closing each one (a gap of a
+   * year in the input is 525 600 one-minute windows).
+   */
+  private skipEmptyWindows(until: number): void {
+    for (const p of this.fleet.pools.values()) if (alive(p) > 0 || p.costPerMs > 0 || p.queue.length > 0) return;
+    const start = Math.floor(until / this.params.windowMs) * this.params.windowMs;
+    if (start > this.windowStart) {
+      for (const p of this.fleet.pools.values()) p.accruedAt = start;
+      this.windowStart = start;
+    }
   }
 
   private fire(timer: Timer): void {

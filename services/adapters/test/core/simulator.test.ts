@@ -248,6 +248,16 @@ describe('windows, status and cost', () => {
     expect(statuses).toEqual([expect.objectContaining({ poolId: 'py/M', idle: 1, asOf: T0 + 60_000 })]);
   });
 
+  it('a long gap with nothing alive is crossed in one jump: no outcome for empty windows', () => {
+    const s = sim({ keepAliveMs: 600_000 });
+    s.request(req(T0 + 1000)); // VM stops at +1000 + 2500 + 1000 + 600 000 = +604.5 s (window 10)
+    const year = 365 * 86_400_000;
+    const { outcomes } = s.request(req(T0 + year + 5000));
+    expect(outcomes.map((o) => (o.windowStart - T0) / 60_000)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(outcomes.at(-1)).toMatchObject({ idleVmSeconds: 4.5 });
+    expect(s.advanceTo(T0 + year + 60_000).outcomes).toEqual([expect.objectContaining({ windowStart: T0 + year, requests: 1, coldStarts: 1 })]);
+  });
+
   it('reserved capacity is paid whether used or not', () => {
     const s = sim({ capacity: { reserved: 4 } });
     s.command(cmd({ kind: 'LAUNCH', poolId: 'py/M/reserved', count: 1 }));
