@@ -1,12 +1,27 @@
-// STUB (API only, committed for the 15:05 deadline): the implementation follows.
+// createProfilerService: the kit's composition root (HTTP probes, schema registration, typed
+// producer) plus the profiler's own consumer (profiler-consumer.ts). The consumer is registered
+// as a kit "sink" component: sinks start after the producer and close before it, which is the
+// order a consumer needs (stop consuming, then close the producer).
+import { KitService } from '@warmcast/kit';
 import type { ProfilerService, ProfilerServiceOptions } from './service-types.ts';
 import { profilerOptions } from './core/options.ts';
+import { ProfilerConsumer } from './shell/profiler-consumer.ts';
 
 export function createProfilerService(options: ProfilerServiceOptions): ProfilerService {
-  profilerOptions(options);
+  const opts = profilerOptions(options);
+  const kit = new KitService({ config: options.config, ...(options.logger ? { logger: options.logger } : {}) });
+  const log = kit.log.child({ unit: 'profiler' });
+  const consumer = new ProfilerConsumer({
+    kafka: kit.kafka, producer: kit.producer, groupId: options.groupId ?? options.config.groupId, clientId: options.config.clientId,
+    options: opts, fromBeginning: options.fromBeginning ?? true, log,
+  });
+  kit.addSink({ name: 'profiler consumer', start: () => consumer.start(), close: () => consumer.close() });
   return {
-    start: () => Promise.reject(new Error('profiler: not implemented yet')),
-    close: () => Promise.resolve(),
-    stats: () => ({}),
+    start: async () => {
+      await kit.start();
+      log.info({ tickMs: opts.tickMs, horizons: opts.horizons, activeMs: opts.activeMs }, 'profiler started');
+    },
+    close: () => kit.close(),
+    stats: () => consumer.stats(),
   };
 }

@@ -1,0 +1,208 @@
+// The profiler of ONE input partition: a deterministic function of the partition's input
+// sequence (event, offset) -> ticks with forecasts, accuracy records and changelog entries.
+//
+// Event time only: the watermark is the max event time seen minus the allowed lateness; a tick
+// at T (a multiple of tickMs) fires, before the event that moved the watermark to >= T is folded.
+// At tick T (minute M = T / 60 000) every user with open minutes < M closes them, every active
+// user (an event within activeMs before T) is forecast, and kept forecasts whose horizon closed
+// are scored. Ticks with nobody to process are skipped (a jump, not a loop over idle hours).
+//
+// Restart safety: each tick's checkpoint = changelog entries for the users that changed since the
+// previous tick + one partition entry (written last) carrying the partition's next tick,
+// watermark and last folded offset. Events at offsets <= the partition's offset are skipped; a
+// user entry newer than the partition entry (a crash between the two) skips its own events by its
+// sourceOffset and its own ticks by lastTick, so nothing is counted twice.
+import type { NormalizedEvent, ProfilerStateEntryInput, UserForecastInput, ForecastAccuracyInput } from '@warmcast/kit';
+import type { ProfilerOptions } from './options.ts';
+import { MINUTE_MS } from './options.ts';
+import type { UserState } from './user-state.ts';
+import { STATE_VERSION, decodeUserState, encodeUserState, newUserState } from './user-state.ts';
+import { closeMinutes, foldEvent, pruneHistory } from './user-fold.ts';
+import { modelThrough } from './user-model.ts';
+import type { CachedModel } from './user-model.ts';
+import { forecastUser } from './user-forecast.ts';
+import { scorePending } from './accuracy.ts';
+import { REGRESSION_RING, fitNeed } from './request-need.ts';
+import type { FittedNeed, NeedSample } from './request-need.ts';
+
+/** Changelog key of a partition's own entry; user keys are hex HMACs, so they never collide. */
+export const partitionKey = (partition: number): string => `__partition__/${partition}`;
+export const isPartitionKey = (key: string): boolean => key.startsWith('__partition__/');
+
+export interface PartitionState {
+  readonly partition: number;
+  /** next tick time, ms; -1 before the first event */
+  nextTick: number;
+  lastTick: number;
+  maxEventTime: number;
+  /** last input offset folded, -1 before any */
+  lastOffset: number;
+  /** recent (code features, usage) pairs for the code-feature regression, ring */
+  need: NeedSample[];
+  needNext: number;
+}
+
+export interface TickOutput {
+  readonly tickTime: number;
+  readonly forecasts: UserForecastInput[];
+  readonly accuracy: ForecastAccuracyInput[];
+  /** user entries first, the partition entry last */
+  readonly changelog: ProfilerStateEntryInput[];
+  /** commit this + 1 once all of the above are acked */
+  readonly sourceOffset: number;
+}
+
+export interface FoldStats {
+  folded: number;
+  skipped: number;
+  late: number;
+  ignored: number;
+}
+
+export class PartitionProfiler {
+  private readonly users = new Map<string, UserState>();
+  private readonly models = new Map<string, CachedModel>();
+  private readonly dirty = new Set<string>();
+  private part: PartitionState;
+  readonly counts: FoldStats = { folded: 0, skipped: 0, late: 0, ignored: 0 };
+
+  constructor(readonly partition: number, private readonly opts: ProfilerOptions) {
+    this.part = { partition, nextTick: -1, lastTick: -1, maxEventTime: -1, lastOffset: -1, need: [], needNext: 0 };
+  }
+
+  get userCount(): number {
+    return this.users.size;
+  }
+
+  get lastOffset(): number {
+    return this.part.lastOffset;
+  }
+
+  /**
+   * Restores from the newest changelog entry per key (the caller deduplicates). Users that the
+   * live profiler would have evicted by the partition's last tick are dropped here too (the
+   * changelog keeps no tombstones).
+   */
+  restore(entries: Iterable<{ readonly userKey: string; readonly stateVersion: number; readonly state: Uint8Array }>): void {
+    for (const e of entries) {
+      if (e.stateVersion !== STATE_VERSION) throw new RangeError(`profiler state version ${e.stateVersion} for ${e.userKey}: this profiler reads version ${STATE_VERSION} only`);
+      const json = Buffer.from(e.state).toString('utf8');
+      if (isPartitionKey(e.userKey)) this.part = JSON.parse(json) as PartitionState;
+      else this.users.set(e.userKey, decodeUserState(e.state));
+    }
+    if (this.part.lastTick >= 0) for (const [k, s] of this.users) if (this.evictable(s, this.part.lastTick)) this.users.delete(k);
+  }
+
+  /** Folds one event; returns the ticks that fired before it (each to be made durable, then committed). */
+  fold(e: NormalizedEvent, offset: number): TickOutput[] {
+    if (offset <= this.part.lastOffset) {
+      this.counts.skipped++;
+      return [];
+    }
+    const ticks = this.advanceWatermark(e.eventTime);
+    this.part.lastOffset = offset;
+    const m = e.metrics;
+    if (m && e.codeFeatures) this.addNeedSample([e.codeFeatures.lines, e.codeFeatures.cyclomaticComplexity, e.codeFeatures.imports, m.cpuMs / Math.max(1, m.durationMs), m.memoryPeakMb, m.durationMs]);
+    let s = this.users.get(e.userKey);
+    if (s && offset <= s.sourceOffset) {
+      this.counts.skipped++;
+      return ticks;
+    }
+    if (!s) {
+      s = newUserState(e.userKey, Math.floor(e.eventTime / MINUTE_MS));
+      this.users.set(e.userKey, s);
+    }
+    const closedBefore = Math.max(this.part.lastTick, s.lastTick, 0) / MINUTE_MS;
+    const outcome = foldEvent(s, e, offset, closedBefore);
+    this.counts[outcome === 'folded' ? 'folded' : outcome]++;
+    this.dirty.add(e.userKey);
+    return ticks;
+  }
+
+  /** Marks an undecodable input offset as consumed (it was dead-lettered). */
+  skipOffset(offset: number): void {
+    if (offset > this.part.lastOffset) this.part.lastOffset = offset;
+  }
+
+  private addNeedSample(x: NeedSample): void {
+    if (this.part.need.length < REGRESSION_RING) this.part.need.push(x);
+    else this.part.need[this.part.needNext] = x;
+    this.part.needNext = (this.part.needNext + 1) % REGRESSION_RING;
+  }
+
+  private advanceWatermark(eventTime: number): TickOutput[] {
+    const { tickMs, allowedLatenessMs } = this.opts;
+    this.part.maxEventTime = Math.max(this.part.maxEventTime, eventTime);
+    if (this.part.nextTick < 0) this.part.nextTick = Math.ceil(eventTime / tickMs) * tickMs;
+    const wm = this.part.maxEventTime - allowedLatenessMs;
+    const out: TickOutput[] = [];
+    while (wm >= this.part.nextTick) {
+      const { output, tracked } = this.tick(this.part.nextTick);
+      out.push(output);
+      // nobody left to process: jump to the last due tick instead of looping over idle time (a
+      // restored profiler may fire one extra empty tick here: it changes no user's output)
+      this.part.nextTick = tracked ? this.part.nextTick + tickMs : Math.max(this.part.nextTick + tickMs, Math.floor(wm / tickMs) * tickMs);
+    }
+    return out;
+  }
+
+  private evictable(s: UserState, T: number): boolean {
+    return s.lastEventTime < T - this.opts.evictAfterMs && s.pending.length === 0 && Object.keys(s.open).length === 0;
+  }
+
+  private tick(T: number): { output: TickOutput; tracked: boolean } {
+    const { horizons, activeMs, generationMinutes: G, scoreEveryTicks, tickMs } = this.opts;
+    const M = T / MINUTE_MS;
+    const keep = (T / tickMs) % scoreEveryTicks === 0;
+    const forecasts: UserForecastInput[] = [];
+    const accuracy: ForecastAccuracyInput[] = [];
+    let fitted: FittedNeed | undefined;
+    let fittedDone = false;
+    let tracked = false;
+    for (const [key, s] of this.users) {
+      if (s.lastTick >= T) continue; // restored state already past this tick
+      let touched = closeMinutes(s, M) > 0;
+      const active = s.lastEventTime >= T - activeMs;
+      if (active) {
+        const cached = modelThrough(s, this.models.get(key), M, G);
+        this.models.set(key, cached);
+        if (!fittedDone) {
+          fitted = fitNeed(this.part.need);
+          fittedDone = true;
+        }
+        const r = forecastUser(s, cached.selector, T, horizons, fitted);
+        forecasts.push(r.forecast);
+        if (keep) s.pending.push(r.pending);
+        touched = true;
+      } else this.models.delete(key);
+      if (s.pending.length > 0) {
+        for (const p of s.pending) accuracy.push(...scorePending(key, p, s.history, M));
+        const before = s.pending.length;
+        s.pending = s.pending.filter((p) => p.h.some((h) => !h[3]));
+        touched ||= s.pending.length !== before || accuracy.length > 0;
+      }
+      tracked ||= s.pending.length > 0 || Object.keys(s.open).length > 0 || s.lastEventTime >= T + tickMs - activeMs;
+      if (touched) {
+        s.lastTick = T;
+        pruneHistory(s, Math.floor((M - 1) / G) * G - G);
+        this.dirty.add(key);
+      } else if (this.evictable(s, T)) {
+        this.users.delete(key);
+        this.models.delete(key);
+        this.dirty.delete(key);
+      }
+    }
+    this.part.lastTick = T;
+    const changelog: ProfilerStateEntryInput[] = [];
+    for (const key of [...this.dirty].sort()) {
+      const s = this.users.get(key);
+      if (!s) continue;
+      changelog.push({ userKey: key, sourcePartition: this.partition, sourceOffset: s.sourceOffset, stateVersion: STATE_VERSION, state: encodeUserState(s), eventTime: T });
+    }
+    this.dirty.clear();
+    // the partition entry describes the state after this tick: the next tick is T + tickMs
+    const saved: PartitionState = { ...this.part, nextTick: T + tickMs };
+    changelog.push({ userKey: partitionKey(this.partition), sourcePartition: this.partition, sourceOffset: this.part.lastOffset, stateVersion: STATE_VERSION, state: Buffer.from(JSON.stringify(saved), 'utf8'), eventTime: T });
+    return { output: { tickTime: T, forecasts, accuracy, changelog, sourceOffset: this.part.lastOffset }, tracked };
+  }
+}
