@@ -105,7 +105,9 @@ export function computeTarget(args: {
   let best = terms[0] as Term;
   for (const t of terms) if (t.value > best.value) best = t;
   let target = best.value;
-  let text = best.text;
+  // When a floor wins, still say what the forecast (or its absence) asked for.
+  const first = terms[0] as Term;
+  let text = best === first ? best.text : `${best.text} (over ${first.rule}: ${first.text})`;
   if (target > cap) {
     const raised = p.breach === 'raise' ? Math.floor(cap * (1 + p.breachBufferPct / 100)) : cap;
     text += `; capped at ${Math.min(target, raised)} (max ${cap}, breach ${p.breach}${p.breach === 'raise' ? ` +${p.breachBufferPct}%` : ''})`;
