@@ -7,6 +7,9 @@ const env = process.env;
 const config = parseConfig({
   clientId: env['WARMCAST_CLIENT_ID'] ? undefined : 'aggregator',
   groupId: env['WARMCAST_GROUP_ID'] ? undefined : 'aggregator',
+  // Two consumers, closed one after the other, each waiting for its in-flight fetch (kafkajs
+  // long-polls up to 5 s): ~9.5 s measured, so the kit's 10 s default would time out.
+  shutdownTimeoutMs: env['WARMCAST_SHUTDOWN_TIMEOUT_MS'] ? undefined : 20_000,
 }, env);
 const logger = createLogger({ name: config.clientId, level: config.logLevel });
 const settings = parseAggregatorSettings({}, env);

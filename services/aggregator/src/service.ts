@@ -31,6 +31,22 @@ export interface AggregatorService {
 
 interface Pending { readonly out: WindowOutput; readonly closedAt: number }
 
+/** The last 1 024 close -> publish latencies, for p50/p99 in stats() (a ring; no growth). */
+class LatencyRing {
+  private readonly values = new Float64Array(1024);
+  private n = 0;
+  add(ms: number): void {
+    this.values[this.n % this.values.length] = ms;
+    this.n += 1;
+  }
+  quantile(q: number): number {
+    const k = Math.min(this.n, this.values.length);
+    if (k === 0) return 0;
+    const sorted = Array.from(this.values.subarray(0, k)).sort((a, b) => a - b);
+    return sorted[Math.min(k - 1, Math.ceil(q * k) - 1)] as number;
+  }
+}
+
 export function createAggregatorService(options: AggregatorServiceOptions): AggregatorService {
   const settings = options.settings ?? parseAggregatorSettings(options);
   const clock = options.clock ?? { now: () => Date.now() };
@@ -43,6 +59,7 @@ export function createAggregatorService(options: AggregatorServiceOptions): Aggr
   const core = new AggregatorCore(settings);
   const pending: Pending[] = [];
   const pub = { windows: 0, demand: 0, cluster: 0, anomalies: 0, lastLatencyMs: 0, maxLatencyMs: 0, publishErrors: 0 };
+  const latencies = new LatencyRing();
   let idleTimer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
   let closing = false;
@@ -63,12 +80,13 @@ export function createAggregatorService(options: AggregatorServiceOptions): Aggr
       pub.cluster += p.out.cluster.length;
       pub.lastLatencyMs = latency;
       pub.maxLatencyMs = Math.max(pub.maxLatencyMs, latency);
+      latencies.add(latency);
       log.debug({ windowStart: p.out.windowStart, pools: p.out.demand.length, users: p.out.counts.users, latencyMs: latency }, 'window published');
     }
   };
-  const publish = (outs: readonly WindowOutput[]): Promise<void> => {
-    const now = clock.now();
-    for (const out of outs) pending.push({ out, closedAt: now });
+  /** closedAt: wall time before the window was aggregated, so the latency includes the maths. */
+  const publish = (outs: readonly WindowOutput[], closedAt: number): Promise<void> => {
+    for (const out of outs) pending.push({ out, closedAt });
     const run = chain.then(drain);
     chain = run.catch(() => {});
     return run;
@@ -78,7 +96,8 @@ export function createAggregatorService(options: AggregatorServiceOptions): Aggr
     if (settings.idleCloseMs <= 0 || closing) return;
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
-      publish(core.flush()).catch((err: unknown) => {
+      const t0 = clock.now();
+      publish(core.flush(), t0).catch((err: unknown) => {
         pub.publishErrors += 1;
         log.warn({ err }, 'publishing windows closed by the idle timer failed; retrying');
         armIdle();
@@ -89,10 +108,11 @@ export function createAggregatorService(options: AggregatorServiceOptions): Aggr
 
   kit.consume(Topics.forecastUserPublished, async (msg, ctx) => {
     const f: UserForecast = msg.value;
-    const { status, closed } = core.onForecast(f);
+    const t0 = clock.now();
+    const { status, closed } = core.onForecast(f, msg.partition);
     if (status === 'late') ctx.log.debug({ tickTime: f.tickTime }, 'late forecast dropped');
     armIdle();
-    if (closed.length > 0 || pending.length > 0) await publish(closed);
+    if (closed.length > 0 || pending.length > 0) await publish(closed, t0);
   }, { ...(options.fromBeginning === undefined ? {} : { fromBeginning: options.fromBeginning }) });
 
   kit.consume(Topics.poolOutcomeReported, async (msg) => {
@@ -108,6 +128,27 @@ export function createAggregatorService(options: AggregatorServiceOptions): Aggr
     ...(options.fromBeginning === undefined ? {} : { fromBeginning: options.fromBeginning }),
   });
 
+  // Before the consumers start: the forecast topic's partitions, so that one not heard from yet
+  // holds windows back (up to idlePartitionTicks) instead of its first forecasts arriving late.
+  kit.addSink({
+    name: 'forecast partitions',
+    start: async () => {
+      const admin = kit.kafka.admin();
+      try {
+        await admin.connect();
+        const md = await admin.fetchTopicMetadata({ topics: [Topics.forecastUserPublished] });
+        const ids = md.topics[0]?.partitions.map((p) => p.partitionId) ?? [];
+        core.expectPartitions(ids);
+        log.info({ partitions: ids.length }, 'forecast partitions');
+      } catch (err) {
+        log.warn({ err }, 'forecast partitions unknown; windows wait only for partitions seen');
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    close: async () => {},
+  });
+
   // Closes after the consumers stop and before the producer: what is still open is published
   // (its forecasts' offsets are already committed, so keeping it back would lose it).
   kit.addSink({
@@ -116,7 +157,7 @@ export function createAggregatorService(options: AggregatorServiceOptions): Aggr
     close: async () => {
       closing = true;
       clearTimeout(idleTimer);
-      await publish(core.flush());
+      await publish(core.flush(), clock.now());
     },
   });
 
@@ -138,6 +179,8 @@ export function createAggregatorService(options: AggregatorServiceOptions): Aggr
       anomaliesPublished: pub.anomalies,
       publishErrors: pub.publishErrors,
       lastCloseToPublishMs: pub.lastLatencyMs,
+      p50CloseToPublishMs: latencies.quantile(0.5),
+      p99CloseToPublishMs: latencies.quantile(0.99),
       maxCloseToPublishMs: pub.maxLatencyMs,
     }),
   };

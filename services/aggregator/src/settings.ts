@@ -14,6 +14,7 @@ export interface AggregatorSettings extends CoreSettings {
 export interface AggregatorOverrides {
   readonly tickMs?: number;
   readonly latenessTicks?: number;
+  readonly idlePartitionTicks?: number;
   readonly idleCloseMs?: number;
   readonly confidence?: number;
   readonly correlation?: number;
@@ -28,6 +29,7 @@ export interface AggregatorOverrides {
 export const AGGREGATOR_ENV: Readonly<Record<keyof AggregatorOverrides, string>> = Object.freeze({
   tickMs: 'WARMCAST_AGGREGATOR_TICK_MS',
   latenessTicks: 'WARMCAST_AGGREGATOR_LATENESS_TICKS',
+  idlePartitionTicks: 'WARMCAST_AGGREGATOR_IDLE_PARTITION_TICKS',
   idleCloseMs: 'WARMCAST_AGGREGATOR_IDLE_CLOSE_MS',
   confidence: 'WARMCAST_AGGREGATOR_CONFIDENCE',
   correlation: 'WARMCAST_AGGREGATOR_CORRELATION',
@@ -41,7 +43,11 @@ export const AGGREGATOR_ENV: Readonly<Record<keyof AggregatorOverrides, string>>
 
 export const DEFAULT_SETTINGS = Object.freeze({
   tickMs: 60_000, // the profiler's default tick
-  latenessTicks: 1, // wait one more tick for lagging partitions before closing
+  latenessTicks: 1, // wait one more tick for stragglers before closing
+  // A partition 5 ticks behind the newest stops holding windows back (5 min of event time, 0.5 s
+  // of wall time in a 600x replay); a backlog read skewed partitions by up to ~7 ticks in
+  // bench/service.bench.ts, where forecasts of the slower partitions then arrive late.
+  idlePartitionTicks: 5,
   idleCloseMs: 3_000, // real time: publish ~3 s after a tick's burst instead of one tick later
   confidence: 0.9,
   // Residual correlation after the forecasts' own seasonality. Var grows by 1 + rho (n - 1):
@@ -103,6 +109,7 @@ export function parseAggregatorSettings(overrides: AggregatorOverrides = {}, env
   const settings: AggregatorSettings = {
     tickMs,
     latenessMs: latenessTicks * tickMs,
+    idlePartitionMs: n('idlePartitionTicks', 1, 10_000, true) * tickMs,
     idleCloseMs: n('idleCloseMs', 0, 3_600_000, true),
     confidence: n('confidence', 0.5, 0.999),
     correlation: n('correlation', 0, 1),

@@ -39,9 +39,13 @@ export interface WindowOutput {
 const MINUTE_MS = 60_000;
 const ZERO: Band = Object.freeze({ mean: 0, variance: 0, lower: 0, upper: 0 });
 
-/** The profiler's own moments when it sent them (the defaults are 0/0), else those of the rebuilt pmf. */
+/**
+ * The profiler's own moments when it sent them (the defaults are 0/0) and they are usable
+ * (finite, non-negative), else those of the rebuilt pmf.
+ */
 function countMoments(h: HorizonForecast): Moments {
-  if (h.concurrentMean > 0 || h.concurrentVariance > 0) return { mean: h.concurrentMean, variance: h.concurrentVariance };
+  const { concurrentMean: m, concurrentVariance: v } = h;
+  if ((m > 0 || v > 0) && Number.isFinite(m) && Number.isFinite(v) && m >= 0 && v >= 0) return { mean: m, variance: v };
   return pmfMoments(countPmf(h.concurrentInstances, h.pAny));
 }
 

@@ -13,6 +13,8 @@ import { WindowBuffer } from './windows.ts';
 export interface CoreSettings extends AggregateSettings {
   readonly tickMs: number;
   readonly latenessMs: number;
+  /** A partition this far (event time) behind the newest one no longer holds windows back. */
+  readonly idlePartitionMs: number;
   readonly anomaly: AnomalySettings;
 }
 
@@ -32,16 +34,20 @@ export class AggregatorCore {
   private readonly knownPools = new Set<string>();
 
   constructor(private readonly s: CoreSettings) {
-    this.windows = new WindowBuffer(s.tickMs, s.latenessMs);
+    this.windows = new WindowBuffer(s.tickMs, s.latenessMs, s.idlePartitionMs);
     this.memory = new DemandMemory(s.anomaly.retainMs);
   }
 
   /** Adds a forecast and returns the windows its arrival closed (usually none), aggregated. */
-  onForecast(f: UserForecast): { status: AddStatus; closed: WindowOutput[] } {
+  onForecast(f: UserForecast, partition = 0): { status: AddStatus; closed: WindowOutput[] } {
     this.counters.forecasts += 1;
-    const status = this.windows.add(f);
+    const status = this.windows.add(f, partition);
     this.counters[status] += 1;
     return { status, closed: this.close(this.windows.closeDue()) };
+  }
+
+  expectPartitions(ids: Iterable<number>): void {
+    this.windows.expectPartitions(ids);
   }
 
   /** Closes every open window (idle timer or shutdown). */

@@ -45,6 +45,16 @@ describe('aggregateWindow', () => {
     expect(out.cluster[0]?.value.userCount).toBe(3);
   });
 
+  it('unusable profiler moments (NaN, negative) fall back to the pmf rebuilt from the quantiles', () => {
+    const good = forecastOf(user('a'), TICK);
+    const bad: UserForecast = { ...good, horizons: good.horizons.map((h) => ({ ...h, concurrentMean: Number.NaN, concurrentVariance: -1 })) };
+    const noMoments = forecastOf(user('a'), TICK, { moments: false });
+    const got = aggregateWindow({ windowStart: TICK, forecasts: [bad] }, settings(), new Set()).demand[0]!.value;
+    const want = aggregateWindow({ windowStart: TICK, forecasts: [noMoments] }, settings(), new Set()).demand[0]!.value;
+    expect(got).toEqual(want);
+    expect(Number.isFinite(got.mean)).toBe(true);
+  });
+
   it('weights: an all-ENTERPRISE population gets a wider published band than an all-FREE one, same mean', () => {
     const mk = (tier: SynthUser['tier']): SynthUser[] => Array.from({ length: 100 }, (_, i) => user(`u${i}`, { tier }));
     const ent = aggregate(mk('ENTERPRISE'), settings()).demand[0]!.value;

@@ -12,7 +12,7 @@ const T0 = Date.UTC(2026, 10, 23, 12, 0);
 const users: SynthUser[] = Array.from({ length: 100 }, (_, i) => ({ key: `u${i}`, dist: poisson(0.2), poolMix: { 'python3.12/M': 1 }, tier: 'STANDARD', cores: 1, mib: 512 }));
 
 function core(): AggregatorCore {
-  return new AggregatorCore({ ...settings(), tickMs: MIN, latenessMs: MIN, anomaly: DEFAULT_ANOMALY });
+  return new AggregatorCore({ ...settings(), tickMs: MIN, latenessMs: MIN, idlePartitionMs: 5 * MIN, anomaly: DEFAULT_ANOMALY });
 }
 
 function outcome(windowStart: number, busyVmSeconds: number): PoolOutcome {

@@ -83,3 +83,42 @@ describe('WindowBuffer (tick 60 s, lateness 1 tick)', () => {
     expect(w.closeDue()).toEqual([]);
   });
 });
+
+describe('WindowBuffer across partitions (tick 60 s, lateness 0, idle partition 3 ticks)', () => {
+  it('window 12:00 waits for the slowest partition, not the fastest', () => {
+    const w = new WindowBuffer(MIN, 0, 3 * MIN);
+    w.add(f('a', T0), 0);
+    w.add(f('b', T0), 1);
+    w.add(f('a', T0 + MIN), 0);
+    w.add(f('a', T0 + 2 * MIN), 0); // partition 0 is two ticks ahead (reading a backlog)
+    expect(w.closeDue()).toEqual([]);
+    expect(w.add(f('c', T0), 1)).toBe('added'); // would have been late with one global maximum
+    w.add(f('b', T0 + MIN), 1);
+    expect(w.closeDue().map((c) => c.windowStart)).toEqual([T0]);
+  });
+
+  it('an expected partition not seen yet holds windows back until it is idle (3 ticks behind)', () => {
+    const w = new WindowBuffer(MIN, 0, 3 * MIN);
+    w.expectPartitions([0, 1]);
+    w.add(f('a', T0), 0);
+    w.add(f('a', T0 + MIN), 0);
+    w.add(f('a', T0 + 2 * MIN), 0);
+    expect(w.closeDue()).toEqual([]); // partition 1 counts as at 11:59, 3 ticks behind: not idle yet
+    w.add(f('a', T0 + 3 * MIN), 0);
+    expect(w.closeDue().map((c) => c.windowStart)).toEqual([T0, T0 + MIN, T0 + 2 * MIN]);
+  });
+
+  it('a partition that went quiet stops holding windows back once idle, and counts again when it speaks', () => {
+    const w = new WindowBuffer(MIN, 0, 3 * MIN);
+    w.add(f('b', T0), 1);
+    for (let t = 0; t <= 4; t++) w.add(f('a', T0 + t * MIN), 0);
+    // partition 1 is at 12:00, 4 ticks behind 12:04: idle, so 12:00 .. 12:03 close
+    expect(w.closeDue().map((c) => c.windowStart)).toEqual([T0, T0 + MIN, T0 + 2 * MIN, T0 + 3 * MIN]);
+    w.add(f('b', T0 + 4 * MIN), 1);
+    w.add(f('a', T0 + 5 * MIN), 0);
+    expect(w.closeDue()).toEqual([]); // partition 1 is current again and holds 12:04 back
+    w.add(f('b', T0 + 5 * MIN), 1);
+    expect(w.closeDue().map((c) => c.windowStart)).toEqual([T0 + 4 * MIN]);
+  });
+});
+

@@ -66,7 +66,7 @@ describe('aggregator service on the embedded broker and registry', () => {
 
   beforeAll(async () => {
     stack = await startStack(3);
-    const config = parseConfig({ kafkaBrokers: stack.brokers, registryUrl: stack.registryUrl, clientId: 'aggregator-test', groupId: 'aggregator-test', httpPort: 0, logLevel: 'silent' });
+    const config = parseConfig({ kafkaBrokers: stack.brokers, registryUrl: stack.registryUrl, clientId: 'aggregator-test', groupId: 'aggregator-test', httpPort: 0, logLevel: 'silent', shutdownTimeoutMs: 30_000 });
     // Lateness 1 tick: the 12:01 forecasts of one partition may arrive before the 12:00 ones of
     // another (with lateness 0 this test lost a third of window 12:00 as late). Both windows are
     // closed by the idle timer, 500 ms after the last forecast.
@@ -149,7 +149,9 @@ describe('aggregator service on the embedded broker and registry', () => {
   });
 
   it('close() publishes the windows still open (after consuming stops, before the producer closes)', async () => {
-    const config = parseConfig({ kafkaBrokers: stack.brokers, registryUrl: stack.registryUrl, clientId: 'aggregator-close', groupId: 'aggregator-close', httpPort: 0, logLevel: 'silent' });
+    // Closing waits for each consumer's in-flight fetch (kafkajs long-polls up to 5 s), one
+    // consumer after the other: ~9.5 s for two, too close to the default 10 s limit.
+    const config = parseConfig({ kafkaBrokers: stack.brokers, registryUrl: stack.registryUrl, clientId: 'aggregator-close', groupId: 'aggregator-close', httpPort: 0, logLevel: 'silent', shutdownTimeoutMs: 30_000 });
     const second = createAggregatorService({ config, logger: pino({ level: 'silent' }), latenessTicks: 1, idleCloseMs: 0 });
     await second.start(); // a new group: reads the same 100 forecasts from the beginning
     await until(() => second.stats().forecasts === 100, 'the second aggregator to read all forecasts');
