@@ -94,7 +94,8 @@ interface Planned {
 
 export function decide(policy: ScalerPolicy, state: ScalerState, input: DecideInput, now: number): Decision {
   const statusById = new Map<string, PoolStatus>(input.poolStatus.map((s) => [s.poolId, s]));
-  const em = new Emitter(state.seq, settleInFlight(state.inFlight, input.results, statusById, now, policy.global.pendingTtlMs), now);
+  // Ids count commands per event time: a fresh state at the same `now` yields the same ids (command-id.ts).
+  const em = new Emitter(state.lastNow === now ? state.seq : 0, settleInFlight(state.inFlight, input.results, statusById, now, policy.global.pendingTtlMs), now);
   const configs: Record<string, ConfigState> = { ...state.configs };
   const needs: Need[] = [];
   const planned = new Map<string, Planned>();

@@ -36,7 +36,7 @@ export interface Allocation {
 }
 
 export interface ScalerState {
-  /** Sequence for command ids: same state + same input = same ids. */
+  /** Commands issued so far at event time lastNow (the k of command ids; 0 again when time moves on). */
   readonly seq: number;
   readonly lastNow: number | null;
   readonly configs: Readonly<Record<string, ConfigState>>;

@@ -229,4 +229,15 @@ describe('idempotency', () => {
     expect(c.commands).toHaveLength(1);
     expect(a.commands.map((x) => x.commandId)).not.toContain(c.commands[0]?.commandId);
   });
+
+  it('a restarted scaler (fresh state) re-deciding the same window reproduces the ids; other commands get other ids', () => {
+    const i = input({ demand: [demand(CFG, 5, 10, T0)], poolStatus: [status(CFG, { idle: 1 }, T0 - 1000)] });
+    const before = decide(policy(), INITIAL_STATE, input({ demand: [demand(CFG, 5, 3, T0 - MIN)] }), T0 - MIN);
+    const live = decide(policy(), before.state, i, T0);
+    const restarted = decide(policy(), INITIAL_STATE, i, T0);
+    expect(restarted.commands.map((c) => c.commandId)).toEqual(live.commands.map((c) => c.commandId));
+    expect(live.commands[0]?.commandId).toBe(`sc-${T0.toString(36)}-0-${live.commands[0]?.commandId.slice(-8)}`);
+    const other = decide(policy(), INITIAL_STATE, input({ demand: [demand('node22/S', 5, 10, T0)] }), T0);
+    expect(other.commands[0]?.commandId).not.toBe(live.commands[0]?.commandId);
+  });
 });
