@@ -3,7 +3,7 @@
 //   pool.outcome.reported.v1   -> detector -> feedback.anomaly.detected.v1
 // A closed window is published at once (one send per topic), not batched: the stack measures
 // window close -> scaler command. The only wall-clock pieces are the idle timer and detectedAt.
-import { KitService, Topics } from '@warmcast/kit';
+import { KitService, Topics, isRetriable } from '@warmcast/kit';
 import type { KitConfig, Logger, PoolOutcome, UserForecast } from '@warmcast/kit';
 import { AggregatorCore } from './core/aggregator.ts';
 import type { WindowOutput } from './core/aggregate.ts';
@@ -58,21 +58,31 @@ export function createAggregatorService(options: AggregatorServiceOptions): Aggr
   const log = kit.log.child({ unit: 'aggregator' });
   const core = new AggregatorCore(settings);
   const pending: Pending[] = [];
-  const pub = { windows: 0, demand: 0, cluster: 0, anomalies: 0, lastLatencyMs: 0, maxLatencyMs: 0, publishErrors: 0 };
+  const pub = { windows: 0, windowsDropped: 0, demand: 0, cluster: 0, anomalies: 0, lastLatencyMs: 0, maxLatencyMs: 0, publishErrors: 0 };
   const latencies = new LatencyRing();
   let idleTimer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
   let closing = false;
 
-  // Sends pending windows in order, one at a time; a failure leaves the window queued (the
-  // forecast handler then throws a retriable error and the next attempt sends it again).
+  // Sends pending windows in order, one at a time. A retriable failure (broker down) leaves the
+  // window queued: the forecast handler throws, the kit retries it, and the next attempt sends
+  // the window again. A non-retriable one (a record the schema refuses) would block every later
+  // window, so that window is logged, counted and dropped.
   const drain = async (): Promise<void> => {
     while (pending.length > 0) {
       const p = pending[0] as Pending;
-      await Promise.all([
-        p.out.demand.length > 0 ? kit.producer.send(Topics.demandPoolAggregated, p.out.demand) : Promise.resolve(),
-        kit.producer.send(Topics.demandClusterAggregated, p.out.cluster),
-      ]);
+      try {
+        await Promise.all([
+          p.out.demand.length > 0 ? kit.producer.send(Topics.demandPoolAggregated, p.out.demand) : Promise.resolve(),
+          kit.producer.send(Topics.demandClusterAggregated, p.out.cluster),
+        ]);
+      } catch (err) {
+        if (isRetriable(err)) throw err;
+        pending.shift();
+        pub.windowsDropped += 1;
+        log.error({ err, windowStart: p.out.windowStart }, 'window output refused; dropped');
+        continue;
+      }
       pending.shift();
       const latency = clock.now() - p.closedAt;
       pub.windows += 1;
@@ -174,6 +184,7 @@ export function createAggregatorService(options: AggregatorServiceOptions): Aggr
       openWindows: core.openWindows(),
       pendingWindows: pending.length,
       windowsPublished: pub.windows,
+      windowsDropped: pub.windowsDropped,
       demandPublished: pub.demand,
       clusterPublished: pub.cluster,
       anomaliesPublished: pub.anomalies,
