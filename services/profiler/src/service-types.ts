@@ -17,7 +17,8 @@ export interface ProfilerService {
   /**
    * Live counters: eventsFolded, eventsSkipped (already in restored state), lateEvents,
    * deadLetters, ticks, forecasts, accuracyRecords, changelogEntries, usersTracked,
-   * partitionsOwned, restores, restoredEntries.
+   * partitionsOwned, restores, restoredEntries, commits, and `lastOffset.p<N>` (last input offset
+   * folded) per owned partition.
    */
   stats(): Record<string, number>;
 }

@@ -69,9 +69,11 @@ export class ProfilerConsumer {
       s.ignored += p.counts.ignored;
       s.users += p.userCount;
     }
+    const offsets: Record<string, number> = {};
+    for (const [p, prof] of [...this.profilers].sort((a, b) => a[0] - b[0])) offsets[`lastOffset.p${p}`] = prof.lastOffset;
     return {
       eventsFolded: s.folded, eventsSkipped: s.skipped, lateEvents: s.late, ignoredEvents: s.ignored,
-      ...this.counters, usersTracked: s.users, partitionsOwned: this.profilers.size,
+      ...this.counters, usersTracked: s.users, partitionsOwned: this.profilers.size, ...offsets,
     };
   }
 
