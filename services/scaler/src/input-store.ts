@@ -13,6 +13,8 @@ export class InputStore {
   /** config -> windowEnd -> horizons seen. */
   private readonly windows = new Map<string, Map<number, Set<number>>>();
   reservations: Reservation[] = [];
+  /** Bumped on every accepted demand record: derived values (heavy users) are recomputed only then. */
+  demandVersion = 0;
   /** Newest event time seen on any input (monotonic): the decider's `now`. */
   eventNow = 0;
 
@@ -24,7 +26,10 @@ export class InputStore {
     const key = `${config}|${d.horizonMinutes}`;
     const prev = this.demand.get(key);
     const stale = prev !== undefined && prev.demand.windowEnd > d.windowEnd;
-    if (!stale) this.demand.set(key, { demand: d, ref });
+    if (!stale) {
+      this.demand.set(key, { demand: d, ref });
+      this.demandVersion++;
+    }
     this.advance(d.windowEnd);
     let byEnd = this.windows.get(config);
     if (byEnd === undefined) this.windows.set(config, (byEnd = new Map()));

@@ -61,6 +61,7 @@ class Scaler implements ScalerService {
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private heavyCache: { version: number; users: readonly HeavyUser[] } = { version: -1, users: [] };
   private readonly counters = { demandReceived: 0, statusReceived: 0, clusterReceived: 0, anomaliesReceived: 0, resultsReceived: 0, forecastsReceived: 0, decisions: 0, decisionsFailed: 0, commandsPublished: 0, dryRunCommands: 0 };
 
   constructor(private readonly o: ScalerServiceOptions) {
@@ -147,6 +148,18 @@ class Scaler implements ScalerService {
     this.timer.unref();
   }
 
+  /**
+   * Heavy users from per-user forecasts, recomputed only when demand changed: status changes
+   * trigger most decisions, and the scan is O(users x pool mix).
+   */
+  private forecastHeavyUsers(): readonly HeavyUser[] {
+    if (!(this.o.heavyUsersFromForecasts ?? true)) return [];
+    if (this.heavyCache.version !== this.store.demandVersion) {
+      this.heavyCache = { version: this.store.demandVersion, users: heavyUsers(this.store.userForecasts(), this.store.demandRefs(), minShare(this.policy)) };
+    }
+    return this.heavyCache.users;
+  }
+
   /** Serialized: one decision at a time, in arrival order. */
   private run(trigger: string, arrived: number): Promise<void> {
     const next = this.chain.then(() => this.once(trigger, arrived));
@@ -159,7 +172,7 @@ class Scaler implements ScalerService {
     if (trigger.startsWith('demand')) { clearTimeout(this.timer); this.timer = undefined; }
     const now = this.store.eventNow;
     if (now === 0) return; // no event seen yet: nothing to decide on
-    const heavy = [...(this.o.heavyUsers ?? []), ...(this.o.heavyUsersFromForecasts ?? true ? heavyUsers(this.store.userForecasts(), this.store.demandRefs(), minShare(this.policy)) : [])];
+    const heavy = [...(this.o.heavyUsers ?? []), ...this.forecastHeavyUsers()];
     const input = this.store.snapshot(heavy);
     const d = decide(this.policy, this.state, input, now);
     if (d.commands.length > 0) {
