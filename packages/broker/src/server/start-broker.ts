@@ -8,6 +8,7 @@
  * dropped, written answers flushed); close the group
  * coordinator (flushes group metadata); close the offset store and the logs (flush + fsync).
  */
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { GroupCoordinator } from '../groups/coordinator.ts';
@@ -77,6 +78,9 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
 
   const notifier = new DataNotifier();
   const closing = new AbortController();
+  // Every connection listens on this one signal to stop with the broker: dozens of clients are
+  // normal (warmcast up opens ~40), not the listener leak Node warns about past 10.
+  setMaxListeners(0, closing.signal);
   const router = new RequestRouter(handlers);
   const connections = new Set<Connection>();
   let nextConnectionId = 1;

@@ -33,6 +33,9 @@ export interface Summary {
   readonly coldStartPct: number;
   readonly queued: number;
   readonly idleVmMinutes: number;
+  /** The simulator's shadow run of the same requests without any command (prediction off). */
+  readonly baselineColdStartPct: number;
+  readonly baselineIdleVmMinutes: number;
   readonly cost: number;
   readonly rowsStored: number;
 }
@@ -66,7 +69,9 @@ export function summarize(now: StackSnapshot, prev: StackSnapshot | null): Summa
     coldStarts: cold,
     coldStartPct: served > 0 ? (100 * cold) / served : 0,
     queued: n(now.adapters, 'queued'),
-    idleVmMinutes: n(now.adapters, 'idleVmSeconds') / 60,
+    idleVmMinutes: n(now.adapters, 'idleVmMinutes'),
+    baselineColdStartPct: n(now.adapters, 'baselineColdStartPct'),
+    baselineIdleVmMinutes: n(now.adapters, 'baselineIdleVmMinutes'),
     cost: n(now.adapters, 'cost'),
     rowsStored: n(now.sink, 'rowsWritten', 'rows') + n(now.ingest, 'rowsStored'),
   };
@@ -83,8 +88,8 @@ export function formatSummary(s: Summary): string {
     `${fmt(s.users)} users`,
     `${fmt(s.forecasts)} forecasts`,
     `${fmt(s.commands)} commands`,
-    `cold ${fmt(s.coldStartPct, 2)} % of ${fmt(s.requestsServed)}`,
-    `idle ${fmt(s.idleVmMinutes, 1)} VM-min`,
+    `cold ${fmt(s.coldStartPct, 2)} % of ${fmt(s.requestsServed)} (no prediction: ${fmt(s.baselineColdStartPct, 2)} %)`,
+    `idle ${fmt(s.idleVmMinutes, 1)} VM-min (no prediction: ${fmt(s.baselineIdleVmMinutes, 1)})`,
     `cost ${fmt(s.cost, 4)}`,
   ].join(' | ');
 }

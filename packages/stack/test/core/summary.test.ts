@@ -9,15 +9,15 @@ const snap = (at: number, requests: number, adapters: Record<string, number>): S
 
 describe('summarize', () => {
   it('rates events per wall second between two snapshots and takes cold-start % from the simulator', () => {
-    const a = snap(10_000, 1000, { requests: 900, coldStarts: 9, warmHits: 891, idleVmSeconds: 600, cost: 0.5 });
-    const b = snap(12_000, 3000, { requests: 2800, coldStarts: 14, warmHits: 2786, idleVmSeconds: 1200, cost: 0.75 });
+    const a = snap(10_000, 1000, { requests: 900, coldStarts: 9, warmHits: 891, idleVmMinutes: 10, cost: 0.5 });
+    const b = snap(12_000, 3000, { requests: 2800, coldStarts: 14, warmHits: 2786, idleVmMinutes: 20, cost: 0.75, baselineColdStartPct: 1.25, baselineIdleVmMinutes: 12.5 });
     const s = summarize(b, a);
     expect(s.eventsPublished).toBe(6000);
     expect(s.eventsPerSec).toBe(2000); // (6000 - 2000) events over 2 s
     expect(s.coldStartPct).toBeCloseTo(0.5, 10); // 14 of 2800
     expect(s.idleVmMinutes).toBe(20);
     expect([s.deadLettered, s.users, s.forecasts, s.demandRecords, s.commands]).toEqual([3, 42, 420, 16, 7]);
-    expect(formatSummary(s)).toBe('10:30 trace | 2,000 ev/s (6,000 sent, 6,000 ingested, 3 dead-lettered) | 42 users | 420 forecasts | 7 commands | cold 0.50 % of 2,800 | idle 20.0 VM-min | cost 0.7500');
+    expect(formatSummary(s)).toBe('10:30 trace | 2,000 ev/s (6,000 sent, 6,000 ingested, 3 dead-lettered) | 42 users | 420 forecasts | 7 commands | cold 0.50 % of 2,800 (no prediction: 1.25 %) | idle 20.0 VM-min (no prediction: 12.5) | cost 0.7500');
   });
 
   it('reads missing counters as 0 and has no rate or cold-start % before there is data', () => {
