@@ -31,6 +31,11 @@ export function decideSubPools(em: Emitter, p: PoolPolicy, config: string, t: Ta
   const desiredById = new Map<string, number>();
   for (const u of p.preload.enabled ? heavy : []) {
     if (u.config !== config || u.share < p.preload.shareThreshold) continue;
+    // Pool ids carry the first 12 hex of the key (ingest's HMAC-SHA256 hex); other keys cannot name a sub-pool.
+    if (!/^[0-9a-f]{12}/i.test(u.userKey)) {
+      em.note({ poolId: config, action: 'skip', target: null, current: null, rule: 'heavy-user-preload', detail: 'heavy user key is not hex: no sub-pool' });
+      continue;
+    }
     const poolId = userPoolId(config, u.userKey);
     if (desiredById.has(poolId)) continue;
     const view = viewPool(poolId, statusById.get(poolId), em.pendingOf);

@@ -197,6 +197,11 @@ describe('per-user sub-pools', () => {
     expect(at(5)).toEqual([4]); // the busy VM stays
   });
 
+  it('a user key that is not hex (so cannot name a pool) gets no sub-pool', () => {
+    const d = decide(policy(), INITIAL_STATE, input({ demand: [demand(CFG, 5, 10, T0)], heavyUsers: [{ userKey: 'u:9f86d081xyz', config: CFG, share: 0.5, profile: 'p' }] }), T0);
+    expect(d.commands.map((c) => [c.kind, c.count])).toEqual([['LAUNCH', 11]]);
+  });
+
   it('a user below the share threshold gets no sub-pool', () => {
     const d = decide(policy(), INITIAL_STATE, input({ demand: [demand(CFG, 5, 10, T0)], heavyUsers: [{ userKey: user, config: CFG, share: 0.2, profile: 'p' }] }), T0);
     expect(d.commands.map((c) => c.kind)).toEqual(['LAUNCH']);

@@ -46,6 +46,13 @@ function waitFor(decisions: Decision[], listeners: (() => void)[], pred: (d: Dec
   });
 }
 
+/** Polls a condition on the service's counters (no fixed sleeps: resolves as soon as it holds). */
+function until(pred: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setInterval(() => { if (pred()) { clearInterval(t); resolve(); } }, 20);
+  });
+}
+
 async function kcat(args: string[]): Promise<Buffer> {
   const { stdout } = await run('kcat', ['-b', stack.brokers[0] ?? '', ...args], { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024, timeout: 60_000 });
   return stdout;
@@ -101,9 +108,39 @@ describe('scaler service', () => {
     }
   });
 
+  it('preloads a sub-pool for a heavy user found in per-user forecasts', async () => {
+    const decisions: Decision[] = [];
+    const listeners: (() => void)[] = [];
+    const config = parseConfig({ kafkaBrokers: stack.brokers, registryUrl: stack.registryUrl, httpPort: 0, clientId: 'scaler-heavy', groupId: 'scaler-heavy', logLevel: 'silent' });
+    const scaler = createScalerService({
+      config, logger: silent, policy: policyOrThrow({ defaults: { minHistoryMs: 0, mode: 'forecast-only' } }),
+      onDecision: (d) => { decisions.push(d); for (const l of listeners) l(); },
+    });
+    await scaler.start();
+    try {
+      const userKey = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+      const q = { p10: 0, p50: 3, p90: 4, p99: 5 };
+      // 3.0 expected instances, 80 % on python3.12/M; the pool expects 0.7 x 10 = 7 -> share 0.34.
+      await publisher.producer.send(Topics.forecastUserPublished, [{ key: userKey, value: {
+        userKey, tickTime: T0 + 2 * MIN, runtimeMix: { 'python3.12': 1 }, poolMix: { 'python3.12/M': 0.8, 'python3.12/S': 0.2 }, tier: 'PREMIUM', priority: 5, requestNeed: null, model: 'test', producedAt: T0 + 2 * MIN,
+        horizons: [5, 15, 30, 120].map((h) => ({ horizonMinutes: h, requests: q, concurrentInstances: q, cpuCores: q, memoryMb: q, pAny: 1, concurrentMean: 3, concurrentVariance: 1 })),
+      } }]);
+      // The forecast must be in before the window that makes the user heavy is decided.
+      await until(() => scaler.stats()['forecastsReceived'] === 1);
+      await publisher.producer.send(Topics.demandPoolAggregated, [5, 15, 30, 120].map((h) => ({ key: 'python3.12/M', value: demand(h, 10, T0 + 2 * MIN) })));
+      const d = await waitFor(decisions, listeners, (x) => x.commands.some((c) => c.kind === 'PRELOAD'));
+      const preload = d.commands.find((c) => c.kind === 'PRELOAD');
+      // target ceil(10 x 1.1) = 11; sub-pool ceil(0.343 x 11) = 4.
+      expect([preload?.poolId, preload?.count, preload?.preloadProfile, preload?.dryRun]).toEqual(['python3.12/M/user/9f86d081884c', 4, 'user:9f86d081884c@python3.12', true]);
+    } finally {
+      await scaler.close();
+    }
+  });
+
   it('in mode off decides but publishes nothing', async () => {
     const decisions: Decision[] = [];
     const listeners: (() => void)[] = [];
+    const before = (await kcat(['-C', '-t', Topics.provisionCommandIssued, '-o', 'beginning', '-e', '-q', '-f', '%k\n'])).toString().split('\n').filter((l) => l !== '').length;
     const config = parseConfig({ kafkaBrokers: stack.brokers, registryUrl: stack.registryUrl, httpPort: 0, clientId: 'scaler-off', groupId: 'scaler-off', logLevel: 'silent' });
     const scaler = createScalerService({
       config, logger: silent, policy: withMode(policyOrThrow({ defaults: { minHistoryMs: 0 } }), 'off'),
@@ -111,15 +148,15 @@ describe('scaler service', () => {
     });
     await scaler.start();
     try {
-      // The topics already hold the first test's status and window (read from the beginning); add a bigger one.
-      await publisher.producer.send(Topics.demandPoolAggregated, [5, 15, 30, 120].map((h) => ({ key: 'python3.12/M', value: demand(h, 50, T0 + MIN) })));
-      const d = await waitFor(decisions, listeners, (x) => x.notes.some((n) => n.rule === 'mode-off') && x.state.lastNow === T0 + MIN);
+      // The topics already hold the earlier tests' inputs (read from the beginning); add a bigger window.
+      await publisher.producer.send(Topics.demandPoolAggregated, [5, 15, 30, 120].map((h) => ({ key: 'python3.12/M', value: demand(h, 50, T0 + 3 * MIN) })));
+      const d = await waitFor(decisions, listeners, (x) => x.notes.some((n) => n.rule === 'mode-off') && x.state.lastNow === T0 + 3 * MIN);
       expect(d.commands).toEqual([]);
       expect(scaler.stats()['commandsPublished']).toBe(0);
     } finally {
       await scaler.close();
     }
     const keys = (await kcat(['-C', '-t', Topics.provisionCommandIssued, '-o', 'beginning', '-e', '-q', '-f', '%k\n'])).toString().split('\n').filter((l) => l !== '');
-    expect(keys).toHaveLength(1); // still only the first test's command
+    expect(keys).toHaveLength(before); // nothing added
   });
 });
