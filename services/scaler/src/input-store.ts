@@ -13,6 +13,7 @@ export class InputStore {
   /** config -> windowEnd -> horizons seen. */
   private readonly windows = new Map<string, Map<number, Set<number>>>();
   reservations: Reservation[] = [];
+  forecasterFailed = false;
   /** Bumped on every accepted demand record: derived values (heavy users) are recomputed only then. */
   demandVersion = 0;
   /** Newest event time seen on any input (monotonic): the decider's `now`. */
@@ -93,6 +94,7 @@ export class InputStore {
       reservations: this.reservations,
       heavyUsers: heavy,
       results,
+      forecasterFailed: this.forecasterFailed,
     };
   }
 

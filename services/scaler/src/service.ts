@@ -43,6 +43,8 @@ export interface ScalerService {
   close(): Promise<void>;
   stats(): Record<string, number>;
   addReservation(r: Reservation): void;
+  /** Marks the forecaster failed (every pool uses its fallback capacity) or recovered. Stale demand is detected without this. */
+  setForecasterFailed(failed: boolean): void;
   /** Runs a decision at the newest event time now (e.g. after addReservation). */
   decideNow(): Promise<void>;
 }
@@ -129,6 +131,10 @@ class Scaler implements ScalerService {
       inFlightCommands: this.state.inFlight.length,
       eventTimeMs: this.store.eventNow,
     };
+  }
+
+  setForecasterFailed(failed: boolean): void {
+    this.store.forecasterFailed = failed;
   }
 
   addReservation(r: Reservation): void {

@@ -34,5 +34,8 @@ describe('InputStore', () => {
     expect(s.snapshot([]).results).toEqual([]);
     s.restoreResults(first.results);
     expect(s.snapshot([]).results).toEqual([r]);
+    expect(s.snapshot([]).forecasterFailed).toBe(false);
+    s.forecasterFailed = true;
+    expect(s.snapshot([]).forecasterFailed).toBe(true);
   });
 });
