@@ -15,6 +15,8 @@ export interface AggregateSettings extends CombineSettings {
   readonly weights: WeightSettings;
   /** Cluster name: the key and `cluster` field of demand.cluster.aggregated.v1. */
   readonly cluster: string;
+  /** Length of the aggregation window (the profiler's tick): published windowEnd = windowStart + tickMs. Default 60 s. */
+  readonly tickMs?: number;
 }
 
 export interface PoolBand {
@@ -115,7 +117,11 @@ export function aggregateWindow(w: ClosedWindow, s: AggregateSettings, knownPool
   const cache = new Map<Quantiles, Pmf>();
   for (const hm of [...acc.keys()].sort((x, y) => x - y)) {
     const a = acc.get(hm) as HorizonAcc;
-    const windowEnd = w.windowStart + hm * MINUTE_MS;
+    // The band covers the forecast [start, start + horizon) (the anomaly detector matches
+    // outcomes against it); the published record names the aggregation window it came from,
+    // [tick, tick + tickMs), so its windowEnd is event time the scaler can use as "now".
+    const coverEnd = w.windowStart + hm * MINUTE_MS;
+    const windowEnd = w.windowStart + (s.tickMs ?? MINUTE_MS);
     const keys = [...new Set([...a.byPool.keys(), ...knownPools])].sort();
     for (const k of keys) {
       const entry = a.byPool.get(k);
@@ -125,7 +131,7 @@ export function aggregateWindow(w: ClosedWindow, s: AggregateSettings, knownPool
       if (res !== undefined) counts[res.method] += 1;
       const published = res?.published ?? ZERO;
       const statistical = res?.statistical ?? ZERO;
-      bands.push({ poolKey: k, pool, horizonMinutes: hm, windowStart: w.windowStart, windowEnd, method: res?.method ?? 'empty', published, statistical });
+      bands.push({ poolKey: k, pool, horizonMinutes: hm, windowStart: w.windowStart, windowEnd: coverEnd, method: res?.method ?? 'empty', published, statistical });
       demand.push({ key: k, value: {
         pool, horizonMinutes: hm, mean: published.mean, variance: published.variance, lowerBound: published.lower, upperBound: published.upper,
         confidence: s.confidence, userCount: entry?.cs.length ?? 0, windowStart: w.windowStart, windowEnd,
