@@ -155,6 +155,17 @@ describe('capacity shortage', () => {
   });
 });
 
+describe('scale-out cooldown', () => {
+  it('a second rise within scaleOutCooldownMs waits; after it the delta is launched', () => {
+    const p = policy({ scaleOutCooldownMs: 30_000 });
+    const a = new FakeAdapter();
+    const steps = [0, 10_000, 29_999, 30_000].map((dt, i) => ({ now: T0 + dt, demand: [demand(CFG, 5, i === 0 ? 5 : 10, T0 + dt)] }));
+    const { decisions } = run(p, steps, a);
+    expect(decisions.map(({ d }) => d.commands.map((c) => c.count))).toEqual([[6], [], [], [5]]);
+    expect(decisions[1]?.d.notes.find((n) => n.poolId === CFG)?.action).toBe('cooldown');
+  });
+});
+
 describe('status', () => {
   it('in-flight launches count until the status shows them (no double launch)', () => {
     const p = policy({ scaleOutCooldownMs: 0 });
