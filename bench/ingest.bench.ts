@@ -20,8 +20,9 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +42,7 @@ import {
   DEV_HMAC_KEY, FeatureCache, MAX_REQUEST_BYTES, chunkByBytes, IngestCore, Pseudonymizer, REPLAY_LIMITS, createIngestService, emptyOutput, loadParsers,
 } from '@warmcast/ingest';
 import type { Decoded } from '@warmcast/ingest';
+import { profilerSection } from '../services/profiler/bench/profiler.bench.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
@@ -58,7 +60,16 @@ export interface BenchContext {
   readonly facts: Record<string, number>;
 }
 
-export interface BenchRow { readonly section: string; readonly stage: string; readonly events: number; readonly seconds: number; readonly note?: string }
+export interface BenchRow {
+  readonly section: string;
+  readonly stage: string;
+  readonly events: number;
+  readonly seconds: number;
+  /** CPU seconds of this process (all threads, chDB's included) and of the broker + registry processes. */
+  readonly cpu?: number;
+  readonly childCpu?: number;
+  readonly note?: string;
+}
 export interface BenchSection { readonly name: string; run(ctx: BenchContext): Promise<BenchRow[]> }
 
 function child(args: string[], marker: string, dir: string): Promise<{ proc: ChildProcess; line: Record<string, unknown> }> {
@@ -74,10 +85,28 @@ function child(args: string[], marker: string, dir: string): Promise<{ proc: Chi
   });
 }
 
-async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; seconds: number }> {
+/** CPU seconds (user + system) of the child processes (broker, registry), from /proc. */
+let childPids: number[] = [];
+function childCpu(): number {
+  let ticks = 0;
+  for (const pid of childPids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(f[11] ?? 0) + Number(f[12] ?? 0); // utime, stime (fields 14, 15)
+    } catch { /* not Linux or gone: 0 */ }
+  }
+  return ticks / 100; // USER_HZ = 100 on Linux
+}
+
+// The two shared cores run other people's work too (load average 10-18 while measured), so
+// wall-clock rates swing; CPU seconds per event are the steadier figure.
+async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; seconds: number; cpu: number; childCpu: number }> {
+  const c0 = process.cpuUsage();
+  const k0 = childCpu();
   const t0 = performance.now();
   const value = await fn();
-  return { value, seconds: (performance.now() - t0) / 1000 };
+  const c = process.cpuUsage(c0);
+  return { value, seconds: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6, childCpu: childCpu() - k0 };
 }
 
 /**
@@ -148,7 +177,7 @@ const ingestSection: BenchSection = {
       }));
     });
     await producer.disconnect();
-    rows.push({ section, stage: 'pre-load (kafkajs producer; not part of ingest)', events: encoded.length, seconds: load.seconds });
+    rows.push({ section, stage: 'pre-load (kafkajs producer; not part of ingest)', events: encoded.length, seconds: load.seconds, cpu: load.cpu, childCpu: load.childCpu });
 
     // --- Stages, one at a time, on the same data ---
     const codecs = {
@@ -167,7 +196,7 @@ const ingestSection: BenchSection = {
       }
       return out;
     });
-    rows.push({ section, stage: 'decode (ValueCodec, Avro resolution)', events: encoded.length, seconds: dec.seconds });
+    rows.push({ section, stage: 'decode (ValueCodec, Avro resolution)', events: encoded.length, seconds: dec.seconds, cpu: dec.cpu, childCpu: dec.childCpu });
     const parsers = await loadParsers();
     const newCore = (): IngestCore => new IngestCore({ limits: REPLAY_LIMITS, referenceClock: 'watermark', pairWindowMs: 300_000, maxPending: 100_000, storeRawUserIds: false, pseudonymizer: new Pseudonymizer(DEV_HMAC_KEY), features: new FeatureCache(parsers) });
     let core = newCore();
@@ -177,19 +206,19 @@ const ingestSection: BenchSection = {
       for (let i = 0; i < dec.value.length; i += 5000) core.process(dec.value.slice(i, i + 5000), now, out);
     };
     const pure = await timed(runCore);
-    rows.push({ section, stage: 'core: validate+pseudonymize+features+pair+map', events: encoded.length, seconds: pure.seconds, note: `first pass: ${out.normalized.length} normalized, ${out.rejected.length} rejected, ${core.pairer.size} pending` });
+    rows.push({ section, stage: 'core: validate+pseudonymize+features+pair+map', events: encoded.length, seconds: pure.seconds, cpu: pure.cpu, childCpu: pure.childCpu, note: `first pass: ${out.normalized.length} normalized, ${out.rejected.length} rejected, ${core.pairer.size} pending` });
     core = newCore();
     out = emptyOutput();
     const warm = await timed(runCore);
-    rows.push({ section, stage: 'core again (JIT warm, fresh caches)', events: encoded.length, seconds: warm.seconds });
+    rows.push({ section, stage: 'core again (JIT warm, fresh caches)', events: encoded.length, seconds: warm.seconds, cpu: warm.cpu, childCpu: warm.childCpu });
     const normType = avro.Type.forSchema(JSON.parse(topicSpec(Topics.execEventNormalized).schemaText) as avro.Schema);
     const enc = await timed(() => out.normalized.map((n) => Buffer.concat([Buffer.alloc(5), normType.toBuffer(n.value as NormalizedEventInput)])));
-    rows.push({ section, stage: 'encode normalized (avsc + 5-byte header)', events: out.normalized.length, seconds: enc.seconds });
+    rows.push({ section, stage: 'encode normalized (avsc + 5-byte header)', events: out.normalized.length, seconds: enc.seconds, cpu: enc.cpu, childCpu: enc.childCpu });
     const ins = await timed(async () => {
       for (let i = 0; i < out.rawRequests.length; i += 20_000) await ctx.warehouse.insert(Tables.rawRequests, out.rawRequests.slice(i, i + 20_000));
       for (let i = 0; i < out.rawMetrics.length; i += 20_000) await ctx.warehouse.insert(Tables.rawMetrics, out.rawMetrics.slice(i, i + 20_000));
     });
-    rows.push({ section, stage: 'ClickHouse insert (chDB in-process, 20k rows per insert)', events: out.rawRequests.length + out.rawMetrics.length, seconds: ins.seconds });
+    rows.push({ section, stage: 'ClickHouse insert (chDB in-process, 20k rows per insert)', events: out.rawRequests.length + out.rawMetrics.length, seconds: ins.seconds, cpu: ins.cpu, childCpu: ins.childCpu });
     await ctx.warehouse.command(`TRUNCATE TABLE ${Tables.rawRequests}`);
     await ctx.warehouse.command(`TRUNCATE TABLE ${Tables.rawMetrics}`);
     const probe = ctx.kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
@@ -199,7 +228,7 @@ const ingestSection: BenchSection = {
       for (const chunk of chunkByBytes(messages, MAX_REQUEST_BYTES)) await probe.send({ topic: 'bench.probe', acks: -1, messages: chunk });
     });
     await probe.disconnect();
-    rows.push({ section, stage: 'produce normalized (kafkajs, <= 900 KB per send)', events: enc.value.length, seconds: prod.seconds, note: 'to a scratch topic' });
+    rows.push({ section, stage: 'produce normalized (kafkajs, <= 900 KB per send)', events: enc.value.length, seconds: prod.seconds, cpu: prod.cpu, childCpu: prod.childCpu, note: 'to a scratch topic' });
 
     // --- End to end ---
     const ends = new Map<string, bigint>();
@@ -211,6 +240,10 @@ const ingestSection: BenchSection = {
     const committed = new Map<string, bigint>();
     let tFirst = 0;
     let tLast = 0;
+    let cpuAtFirst = process.cpuUsage();
+    let cpuAtLast = cpuAtFirst;
+    let childAtFirst = 0;
+    let childAtLast = 0;
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => { resolveDone = r; });
     const service = createIngestService({
@@ -218,18 +251,22 @@ const ingestSection: BenchSection = {
       options: { referenceClock: 'watermark', limits: REPLAY_LIMITS, forwarder: FORWARDER },
       beforeCommit: async (points) => {
         for (const p of points) committed.set(`${p.topic}/${p.partition}`, BigInt(p.offset));
-        if ([...ends].every(([k, v]) => (committed.get(k) ?? 0n) >= v)) { tLast = performance.now(); resolveDone(); }
+        if ([...ends].every(([k, v]) => (committed.get(k) ?? 0n) >= v)) { tLast = performance.now(); cpuAtLast = process.cpuUsage(); childAtLast = childCpu(); resolveDone(); }
       },
     });
-    const poll = setInterval(() => { if (tFirst === 0 && service.stats()['fetched']! > 0) tFirst = performance.now(); }, 1);
+    const poll = setInterval(() => {
+      if (tFirst === 0 && service.stats()['fetched']! > 0) { tFirst = performance.now(); cpuAtFirst = process.cpuUsage(); childAtFirst = childCpu(); }
+    }, 1);
     const tStart = performance.now();
     await service.start();
     await done;
+    const e2eCpu = (cpuAtLast.user + cpuAtLast.system - cpuAtFirst.user - cpuAtFirst.system) / 1e6;
+    const e2eChildCpu = childAtLast - childAtFirst;
     clearInterval(poll);
     const stats = service.stats();
     await service.close();
     const e2e = (tLast - tFirst) / 1000;
-    rows.push({ section, stage: `END TO END: first fetch -> last commit (${FORWARDER} forwarder)`, events: encoded.length, seconds: e2e, note: `start-up ${((tFirst - tStart) / 1000).toFixed(1)} s not counted` });
+    rows.push({ section, stage: `END TO END: first fetch -> last commit (${FORWARDER} forwarder)`, events: encoded.length, seconds: e2e, cpu: e2eCpu, childCpu: e2eChildCpu, note: `start-up ${((tFirst - tStart) / 1000).toFixed(1)} s not counted` });
 
     // Checks: rows stored, events forwarded.
     const [reqRows] = await ctx.warehouse.query<{ n: number }>(`SELECT count() AS n FROM ${Tables.rawRequests}`);
@@ -244,13 +281,14 @@ const ingestSection: BenchSection = {
 };
 
 /** Sections run in order; the profiler's section goes after ingest's (it reads the normalized topic). */
-export const SECTIONS: BenchSection[] = [ingestSection];
+export const SECTIONS: BenchSection[] = [ingestSection, profilerSection];
 
 function table(rows: readonly BenchRow[]): string {
-  const lines = rows.map((r) => [r.section, r.stage, String(r.events), r.seconds.toFixed(2), Math.round(r.events / r.seconds).toLocaleString('en-US'), r.note ?? '']);
-  const head = ['section', 'stage', 'events', 'seconds', 'events/s', 'note'];
+  const us = (cpu: number | undefined, n: number): string => (cpu === undefined ? '' : (cpu * 1e6 / n).toFixed(1));
+  const lines = rows.map((r) => [r.section, r.stage, String(r.events), r.seconds.toFixed(2), Math.round(r.events / r.seconds).toLocaleString('en-US'), us(r.cpu, r.events), us(r.childCpu, r.events), r.note ?? '']);
+  const head = ['section', 'stage', 'events', 'seconds', 'events/s', 'cpu us/event', 'broker+registry us/event', 'note'];
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (l: string[]): string => l.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const fmt = (l: string[]): string => l.map((c, i) => (i >= 2 && i <= 6 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
 }
 
@@ -263,6 +301,7 @@ async function main(): Promise<void> {
     procs.push(broker.proc);
     const registry = await child(['registry', '--port', '0'], '"schema registry listening"', join(dir, 'registry'));
     procs.push(registry.proc);
+    childPids = procs.map((p) => p.pid ?? 0).filter((pid) => pid > 0);
     const brokers = [`127.0.0.1:${String(broker.line['port'])}`];
     const registryUrl = String(registry.line['url']);
     const kafka = new kafkajs.Kafka({ clientId: 'bench', brokers, logLevel: kafkajs.logLevel.NOTHING });
@@ -279,7 +318,7 @@ async function main(): Promise<void> {
     };
     const rows: BenchRow[] = [];
     for (const s of SECTIONS) rows.push(...await s.run(ctx));
-    console.log(`\n${table(rows)}\n`);
+    console.log(`\n${table(rows)}\n\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} cores)`);
   } finally {
     await warehouse?.close();
     await Promise.all(procs.reverse().map((p) => new Promise<void>((resolve) => {

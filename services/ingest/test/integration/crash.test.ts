@@ -37,11 +37,19 @@ describe('crash between store and commit', () => {
     await seed.send(Topics.execMetricsReported, reqs.map((r) => ({ key: r.userId, value: metrics({ requestId: r.requestId, userId: r.userId, functionId: r.functionId, finishedAt: r.eventTime + 500, producedAt: r.eventTime + 500 }) })));
     await seed.close();
 
+    // Invariant at every commit attempt: offsets about to be committed <= rows already stored
+    // (every input here is valid, so each input offset has exactly one row once stored).
     let rowsAtCommit = -1;
+    const violations: string[] = [];
+    const latest = new Map<string, number>();
     const first = createIngestService({
       config: stack.config(), warehouse: stack.warehouse, hmacKey: key, options: { batchMaxDelayMs: 20 },
-      beforeCommit: async () => {
-        if (rowsAtCommit < 0) rowsAtCommit = (await stack.warehouse.query<{ n: number }>('SELECT count() AS n FROM raw_requests'))[0]?.n ?? 0;
+      beforeCommit: async (points) => {
+        for (const p of points) latest.set(`${p.topic}/${p.partition}`, Number(p.offset));
+        const offsets = [...latest.values()].reduce((a, b) => a + b, 0);
+        const [r] = await stack.warehouse.query<{ n: number }>('SELECT (SELECT count() FROM raw_requests) + (SELECT count() FROM raw_metrics) AS n');
+        if (rowsAtCommit < 0) rowsAtCommit = r?.n ?? 0;
+        if ((r?.n ?? 0) < offsets) violations.push(`commit of ${offsets} offsets with ${r?.n} rows stored`);
         throw new Error('crash: killed between insert and commit');
       },
     });
@@ -49,6 +57,8 @@ describe('crash between store and commit', () => {
     await expect.poll(() => first.stats()['forwarded'], { timeout: 30_000 }).toBe(N);
     await first.close().catch(() => undefined); // the seam keeps failing: nothing gets committed
     expect(rowsAtCommit).toBeGreaterThan(0); // rows were stored before the (failed) commit
+    expect(latest.size).toBeGreaterThan(0);
+    expect(violations).toEqual([]);
     expect(await committed()).toBe(0);
 
     const second = createIngestService({ config: stack.config(), warehouse: stack.warehouse, hmacKey: key, options: { batchMaxDelayMs: 20 } });
