@@ -265,7 +265,11 @@ export class Simulator {
 
   private terminate(pool: PoolState, vmId: string | null, count: number, t: number): void {
     const rank: Record<VmState, number> = { idle: 0, booting: 1, busy: 2, stopped: 3 };
-    const victims = vmId !== null ? [pool.vms.get(vmId)!] : [...pool.vms.values()].filter((v) => !v.drain).sort((a, b) => rank[a.state] - rank[b.state]).slice(0, count);
+    // A count-based TERMINATE scales in what the scaler launched. VMs a cold start brought up
+    // are the platform's own keep-alive (origin 'cold') and expire on its timer: terminating
+    // them made prediction-on worse than prediction-off whenever the forecast's target was
+    // below what keep-alive would have held. A TERMINATE naming a vmId takes any VM.
+    const victims = vmId !== null ? [pool.vms.get(vmId)!] : [...pool.vms.values()].filter((v) => !v.drain && v.origin === 'command').sort((a, b) => rank[a.state] - rank[b.state]).slice(0, count);
     for (const vm of victims) {
       if (vm.state === 'busy') { vm.drain = true; continue; } // finishes its work, then stops
       this.fleet.stop(pool, vm, t);

@@ -146,6 +146,17 @@ describe('commands', () => {
     expect(s.request(req(T0 + 9000)).placement).toBe('cold');
   });
 
+  it('a count TERMINATE leaves the platform\'s keep-alive VMs (brought up by cold starts) to their own timer', () => {
+    const s = sim();
+    expect(s.request(req(T0, { durationMs: 1000 })).placement).toBe('cold'); // keep-alive VM, idle from +3500
+    s.command(cmd({ kind: 'LAUNCH', poolId: 'py/M', count: 1, issuedAt: T0 + 100 }));
+    s.advanceTo(T0 + 4000);
+    expect(s.pool('py/M')?.status).toMatchObject({ idle: 2 });
+    s.command(cmd({ kind: 'TERMINATE', poolId: 'py/M', count: 2, issuedAt: T0 + 4000 }));
+    expect(s.pool('py/M')?.vms.map((v) => v.origin)).toEqual(['cold']);
+    expect(s.request(req(T0 + 5000)).placement).toBe('warm');
+  });
+
   it('TERMINATE of a booting VM a request waits for: the request waits again and gets a new VM', () => {
     const s = sim();
     s.command(cmd({ kind: 'LAUNCH', poolId: 'py/M', count: 1 })); // ready at +2500
