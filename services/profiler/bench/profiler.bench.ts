@@ -3,9 +3,12 @@
 //  e2e:  the profiler service on the embedded broker + registry: events published first, then the
 //        service consumes them all (decode, fold, produce forecasts/accuracy/changelog, commit).
 // Run: node --import tsx services/profiler/bench/profiler.bench.ts [users] [minutes]
-// benchProfiler() is exported for bench/ingest.bench.ts.
+// profilerSection is the profiler's section of `npm run bench:ingest` (bench/ingest.bench.ts): it
+// profiles the normalized topic the ingest section filled.
 import { pino } from 'pino';
+import type { Kafka } from 'kafkajs';
 import { Topics } from '@warmcast/kit';
+import type { KitConfig } from '@warmcast/kit';
 import { PartitionProfiler } from '../src/core/partition-profiler.ts';
 import { profilerOptions } from '../src/core/options.ts';
 import { createProfilerService } from '../src/index.ts';
@@ -53,6 +56,42 @@ export async function benchProfiler(users = 300, minutes = 120, partitions = 4):
     await stack.stop();
   }
 }
+
+/** The parts of bench/ingest.bench.ts's BenchContext and BenchRow this section uses (structural: no import of the root bench). */
+interface SectionContext {
+  readonly kafka: Kafka;
+  config(overrides?: Partial<Record<keyof KitConfig, unknown>>): KitConfig;
+  readonly facts: Record<string, number>;
+}
+interface SectionRow { readonly section: string; readonly stage: string; readonly events: number; readonly seconds: number; readonly cpu?: number; readonly note?: string }
+
+/** Seconds the section may run before it reports the rate so far (one sample day is ~1440 ticks x every active user). */
+const SECTION_SECONDS = Number(process.env['BENCH_PROFILER_SECONDS'] ?? 120);
+
+export const profilerSection = {
+  name: 'profiler',
+  async run(ctx: SectionContext): Promise<SectionRow[]> {
+    const admin = ctx.kafka.admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(Topics.execEventNormalized);
+    await admin.disconnect();
+    const total = ends.reduce((s, e) => s + Number(e.high), 0);
+    const service = createProfilerService({ config: ctx.config({ clientId: 'profiler-bench', groupId: 'profiler-bench' }), logger: pino({ level: 'silent' }) });
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await service.start();
+    let done = false;
+    while (!(done = caughtUp(ends, service.stats())) && performance.now() - t0 < SECTION_SECONDS * 1000) await new Promise((r) => setTimeout(r, 50));
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const st = service.stats();
+    await service.close();
+    const events = (st['eventsFolded'] ?? 0) + (st['eventsSkipped'] ?? 0) + (st['lateEvents'] ?? 0) + (st['ignoredEvents'] ?? 0);
+    const forecasts = st['forecasts'] ?? 0;
+    const note = `${forecasts} forecasts (${Math.round(forecasts / seconds)}/s), ${st['accuracyRecords'] ?? 0} accuracy, ${st['changelogEntries'] ?? 0} changelog entries, ${st['usersTracked'] ?? 0} users; ${done ? 'all' : `stopped after ${SECTION_SECONDS} s at`} ${events} of ${total} events`;
+    return [{ section: 'profiler', stage: 'end to end (consume, fold, tick, produce, commit)', events, seconds, cpu: (cpu.user + cpu.system) / 1e6, note }];
+  },
+};
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const users = Number(process.argv[2] ?? 300);

@@ -18,24 +18,21 @@ export const scaleQ4 = (q: Q4, f: number): Q4 => ({ p10: q.p10 * f, p50: q.p50 *
  * Inverse standard normal CDF (Acklam's rational approximation, relative error < 1.15e-9).
  * pre: 0 < p < 1. Example: z(0.9) = 1.2816, z(0.99) = 2.3263.
  */
+const NA = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239] as const;
+const NB = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1] as const;
+const NC = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783] as const;
+const ND = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416] as const;
+const P_LOW = 0.02425;
+
 export function normalQuantile(p: number): number {
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-  const pl = 0.02425;
-  const A = (i: number): number => a[i] ?? 0;
-  const B = (i: number): number => b[i] ?? 0;
-  const C = (i: number): number => c[i] ?? 0;
-  const D = (i: number): number => d[i] ?? 0;
-  if (p < pl) {
+  if (p < P_LOW) {
     const q = Math.sqrt(-2 * Math.log(p));
-    return (((((C(0) * q + C(1)) * q + C(2)) * q + C(3)) * q + C(4)) * q + C(5)) / ((((D(0) * q + D(1)) * q + D(2)) * q + D(3)) * q + 1);
+    return (((((NC[0] * q + NC[1]) * q + NC[2]) * q + NC[3]) * q + NC[4]) * q + NC[5]) / ((((ND[0] * q + ND[1]) * q + ND[2]) * q + ND[3]) * q + 1);
   }
-  if (p > 1 - pl) return -normalQuantile(1 - p);
+  if (p > 1 - P_LOW) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((A(0) * r + A(1)) * r + A(2)) * r + A(3)) * r + A(4)) * r + A(5)) * q) / (((((B(0) * r + B(1)) * r + B(2)) * r + B(3)) * r + B(4)) * r + 1);
+  return ((((((NA[0] * r + NA[1]) * r + NA[2]) * r + NA[3]) * r + NA[4]) * r + NA[5]) * q) / (((((NB[0] * r + NB[1]) * r + NB[2]) * r + NB[3]) * r + NB[4]) * r + 1);
 }
 
 /** Empirical quantile of sorted values: the smallest x with share(<= x) >= level (inverse CDF, no interpolation). */

@@ -151,12 +151,16 @@ export class ProfilerConsumer {
 
   private async makeDurable(partition: number, t: TickOutput): Promise<void> {
     const { producer } = this.o;
+    // forecasts and accuracy in parallel; the changelog only after both are acked: a changelog
+    // entry says "this user's tick T is done", so its forecasts must already be durable
+    const sends: Promise<void>[] = [];
     for (let i = 0; i < t.forecasts.length; i += SEND_CHUNK) {
-      await producer.send(Topics.forecastUserPublished, t.forecasts.slice(i, i + SEND_CHUNK).map((f) => ({ key: f.userKey, value: f })));
+      sends.push(producer.send(Topics.forecastUserPublished, t.forecasts.slice(i, i + SEND_CHUNK).map((f) => ({ key: f.userKey, value: f }))));
     }
     for (let i = 0; i < t.accuracy.length; i += SEND_CHUNK) {
-      await producer.send(Topics.forecastAccuracyScored, t.accuracy.slice(i, i + SEND_CHUNK).map((a) => ({ key: a.userKey, value: a })));
+      sends.push(producer.send(Topics.forecastAccuracyScored, t.accuracy.slice(i, i + SEND_CHUNK).map((a) => ({ key: a.userKey, value: a }))));
     }
+    await Promise.all(sends);
     const logPartition = changelogPartitionOf(partition, this.changelogPartitions);
     // user entries first, the partition entry last (a crash in between is handled by the core)
     for (let i = 0; i < t.changelog.length; i += SEND_CHUNK) {
