@@ -17,6 +17,10 @@ export interface ParsedHttpRequest {
 // URL keys that are transport, not settings (ClickHouse's HTTP handler reserves the same).
 const TRANSPORT_KEYS = new Set(['query', 'query_id', 'database', 'user', 'password', 'session_id', 'session_timeout', 'session_check', 'quota_key', 'compress', 'decompress', 'buffer_size', 'wait_end_of_query', 'role']);
 const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// chDB applies a request's settings as SET statements on the shared session, where they stay for
+// every later query of the process (the stack's own inserts included): only settings that shape
+// the output are forwarded; others (readonly=1, max_memory_usage, ...) are ignored.
+const FORWARDED_SETTING = /^(?:default_format|date_time_output_format|output_format_[a-z0-9_]+|format_[a-z0-9_]+)$/;
 
 export type ParseResult = { readonly ok: true; readonly request: ParsedHttpRequest } | { readonly ok: false; readonly problem: string };
 
@@ -28,7 +32,7 @@ export function parseHttpRequest(search: URLSearchParams): ParseResult {
       params[k.slice('param_'.length)] = v;
     } else if (!TRANSPORT_KEYS.has(k)) {
       if (!SETTING_NAME.test(k)) return { ok: false, problem: `bad setting name ${JSON.stringify(k)}` };
-      settings[k] = v;
+      if (FORWARDED_SETTING.test(k)) settings[k] = v;
     }
   }
   return { ok: true, request: { urlQuery: search.get('query'), params, settings, queryId: search.get('query_id'), database: search.get('database') } };

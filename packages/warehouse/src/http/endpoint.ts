@@ -13,6 +13,7 @@ import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@warmcast/kit';
 import { bindValues, clickHouseErrorText, parseHttpRequest } from '../core/http-request.ts';
+import { returnsRows } from '../core/format.ts';
 import type { Warehouse } from '../warehouse.ts';
 import { removeEndpointFile, writeEndpointFile } from './endpoint-file.ts';
 
@@ -92,6 +93,11 @@ async function handle(warehouse: Warehouse, req: IncomingMessage, res: ServerRes
   const values = r.urlQuery !== null && text.trim() !== '' ? text : undefined;
   if (sql.trim() === '') {
     sendError(res, { code: 62, type: 'SYNTAX_ERROR', message: 'Empty query' }, 400);
+    return;
+  }
+  // As in ClickHouse, GET is read-only: a browser or a link must not change the warehouse.
+  if (req.method === 'GET' && !returnsRows(sql)) {
+    sendError(res, { code: 164, type: 'READONLY', message: 'GET requests are read-only; use POST for statements that change data' }, 400);
     return;
   }
   const bound = bindValues(sql, r.params);

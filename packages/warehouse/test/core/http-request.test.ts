@@ -3,8 +3,13 @@ import { bindValues, parseHttpRequest, placeholderTypes, unescapeTsv } from '../
 
 describe('parseHttpRequest', () => {
   it('splits parameters, settings and transport keys as ClickHouse does', () => {
-    const r = parseHttpRequest(new URLSearchParams('query=SELECT%201&query_id=q1&database=default&param_user=u%3A1&default_format=JSON&wait_end_of_query=1'));
-    expect(r).toEqual({ ok: true, request: { urlQuery: 'SELECT 1', params: { user: 'u:1' }, settings: { default_format: 'JSON' }, queryId: 'q1', database: 'default' } });
+    const r = parseHttpRequest(new URLSearchParams('query=SELECT%201&query_id=q1&database=default&param_user=u%3A1&default_format=JSON&wait_end_of_query=1&output_format_json_quote_64bit_integers=0'));
+    expect(r).toEqual({ ok: true, request: { urlQuery: 'SELECT 1', params: { user: 'u:1' }, settings: { default_format: 'JSON', output_format_json_quote_64bit_integers: '0' }, queryId: 'q1', database: 'default' } });
+  });
+
+  it('forwards only output settings: others would stick to the shared chDB session', () => {
+    const r = parseHttpRequest(new URLSearchParams('readonly=1&max_memory_usage=1&date_time_output_format=iso'));
+    expect(r).toMatchObject({ ok: true, request: { settings: { date_time_output_format: 'iso' } } });
   });
 
   it('refuses a setting name that could not be a ClickHouse setting', () => {

@@ -143,6 +143,12 @@ describe('ClickHouse HTTP endpoint', () => {
       // No FORMAT and no default_format: TabSeparated, as ClickHouse answers curl.
       const plain = await fetch(`${ep.url}/?query=${encodeURIComponent('SELECT 1 AS a, \'x\' AS b')}`);
       expect(await plain.text()).toBe('1\tx\n');
+      // GET is read-only, as in ClickHouse; and a readonly setting is not applied to the shared session.
+      const drop = await fetch(`${ep.url}/?query=${encodeURIComponent('DROP TABLE http_probe')}`);
+      expect(drop.status).toBe(400);
+      expect(drop.headers.get('x-clickhouse-exception-code')).toBe('164');
+      await fetch(`${ep.url}/?readonly=1`, { method: 'POST', body: 'SELECT 1' });
+      await wh.command('INSERT INTO http_probe VALUES (1)');
     } finally {
       await client.close();
       await ep.close();
