@@ -3,4 +3,4 @@ export { createProfilerService } from './service.ts';
 export type { ProfilerService, ProfilerServiceOptions } from './service-types.ts';
 export { profilerOptions, DEFAULT_PROFILER_OPTIONS } from './core/options.ts';
 export type { ProfilerOptions } from './core/options.ts';
-export { profilerEnv, PROFILER_ENV_KEYS } from './profiler-env.ts';
+export { profilerEnv, profilerOptionsFromEnv, PROFILER_ENV_KEYS } from './profiler-env.ts';

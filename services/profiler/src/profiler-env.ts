@@ -1,6 +1,7 @@
 // WARMCAST_PROFILER_* keys -> ProfilerOptions overrides (validated by profilerOptions).
 import { WarmcastError } from '@warmcast/kit';
 import type { ProfilerOptions } from './core/options.ts';
+import { profilerOptions } from './core/options.ts';
 
 export const PROFILER_ENV_KEYS = {
   tickMs: 'WARMCAST_PROFILER_TICK_MS',
@@ -27,4 +28,17 @@ export function profilerEnv(env: Readonly<Record<string, string | undefined>>): 
     out[k] = k === 'horizons' ? raw.split(',').map((s) => num(envKey, s)) : num(envKey, raw);
   }
   return out as Partial<ProfilerOptions>;
+}
+
+/** profilerEnv + validation; an error names the environment key (e.g. WARMCAST_PROFILER_TICK_MS=1000 must be ...). */
+export function profilerOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): ProfilerOptions {
+  const overrides = profilerEnv(env);
+  try {
+    return profilerOptions(overrides);
+  } catch (err) {
+    if (!(err instanceof WarmcastError)) throw err;
+    const key = Object.keys(PROFILER_ENV_KEYS).find((k) => err.message.startsWith(`${k}=`)) as keyof ProfilerOptions | undefined;
+    if (key === undefined || overrides[key] === undefined) throw err;
+    throw new WarmcastError('CONFIG_INVALID', `${PROFILER_ENV_KEYS[key]}${err.message.slice(key.length)}`, { cause: err });
+  }
 }

@@ -25,3 +25,11 @@ describe('profiler options', () => {
     expect(() => profilerEnv({ WARMCAST_PROFILER_ACTIVE_MS: 'two hours' })).toThrow(/WARMCAST_PROFILER_ACTIVE_MS="two hours" must be a number/);
   });
 });
+
+describe('profilerOptionsFromEnv', () => {
+  it('names the environment key in range errors', async () => {
+    const { profilerOptionsFromEnv } = await import('../src/profiler-env.ts');
+    expect(() => profilerOptionsFromEnv({ WARMCAST_PROFILER_TICK_MS: '1000' })).toThrow(/^WARMCAST_PROFILER_TICK_MS=1000 must be a positive multiple of 60000/);
+    expect(profilerOptionsFromEnv({}).tickMs).toBe(60_000);
+  });
+});
