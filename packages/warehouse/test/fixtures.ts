@@ -29,6 +29,7 @@ export const normalized: NormalizedEvent = {
 };
 
 export const sinkFixtures: { [N in SinkTopic]: { key: string; value: TopicValues[N] } } = {
+  [Topics.execEventNormalized]: { key: normalized.userKey, value: normalized },
   [Topics.forecastUserPublished]: { key: 'u:9f86d081', value: {
     userKey: 'u:9f86d081', tickTime: t0,
     horizons: [5, 15, 30, 120].map((h) => ({ horizonMinutes: h, requests: q(h / 5), concurrentInstances: q(1), cpuCores: q(0.5), memoryMb: q(256), pAny: Math.min(1, h / 120), concurrentMean: 1.2, concurrentVariance: 0.3 })),

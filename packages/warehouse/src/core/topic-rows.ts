@@ -1,4 +1,5 @@
 // Which topic lands in which table(s), and how (pure). The sink consumes exactly these topics;
+// ingest's normalized events land in normalized_events (ingest itself stores the raw ones);
 // forecast.user.published.v1 fans out into forecasts (one row per horizon) and request_needs.
 import { Topics } from '@warmcast/kit';
 import type { TopicValues } from '@warmcast/kit';
@@ -6,10 +7,11 @@ import { Tables } from './tables.ts';
 import type { InsertableTable, TableRows } from './row-types.ts';
 import {
   anomalyRow, clusterLoadRow, commandResultRow, commandRow, deadLetterRow, demandRow, forecastAccuracyRow, forecastRows,
-  poolOutcomeRow, poolStatusRow, requestNeedRows,
+  normalizedEventRow, poolOutcomeRow, poolStatusRow, requestNeedRows,
 } from './rows.ts';
 
 export const SINK_TOPICS = [
+  Topics.execEventNormalized,
   Topics.forecastUserPublished,
   Topics.forecastAccuracyScored,
   Topics.demandPoolAggregated,
@@ -30,6 +32,7 @@ export type TableBatch = { [T in InsertableTable]: { readonly table: T; readonly
 type Mapper<N extends SinkTopic> = (value: TopicValues[N]) => TableBatch[];
 
 const MAPPERS: { readonly [N in SinkTopic]: Mapper<N> } = {
+  [Topics.execEventNormalized]: (v) => [{ table: Tables.normalizedEvents, rows: [normalizedEventRow(v)] }],
   [Topics.forecastUserPublished]: (v) => [
     { table: Tables.forecasts, rows: forecastRows(v) },
     { table: Tables.requestNeeds, rows: requestNeedRows(v) },
@@ -66,6 +69,7 @@ export function tablesForTopics(topics: readonly SinkTopic[]): InsertableTable[]
 }
 
 const TOPIC_TABLE: Readonly<Record<Exclude<SinkTopic, typeof Topics.forecastUserPublished>, InsertableTable>> = {
+  [Topics.execEventNormalized]: Tables.normalizedEvents,
   [Topics.forecastAccuracyScored]: Tables.forecastAccuracy,
   [Topics.demandPoolAggregated]: Tables.demand,
   [Topics.demandClusterAggregated]: Tables.clusterLoad,

@@ -70,6 +70,8 @@ describe('warehouse sink', () => {
       forecasts: 4, request_needs: 1, forecast_accuracy: 1, demand: 1, cluster_load: 1, commands: 1, command_results: 1,
       pool_status: 1, pool_outcomes: 1, anomalies: 1, dead_letters: 3,
     });
+    const [normalizedRows] = await wh.query<{ n: number }>(`SELECT count() AS n FROM ${Tables.normalizedEvents}`);
+    expect(Number(normalizedRows?.n)).toBe(1);
     const dead = await wh.query(`SELECT source_topic, reason_code, service FROM ${Tables.deadLetters} ORDER BY source_topic, reason_code`);
     expect(dead).toEqual([
       { source_topic: 'exec.request.received.v1', reason_code: 'DECODE_FAILED', service: 'ingest' },
@@ -91,8 +93,8 @@ describe('warehouse sink', () => {
       ...Object.fromEntries(SINK_TOPICS.map((t) => [t, 1])),
       [Topics.forecastUserPublished]: 2, [Topics.poolStatusReported]: 2, [Topics.opsDeadletter]: 3,
     });
-    // 10 fixtures + the NaN forecast + the poison message + the 2 dead letters the sink wrote.
-    expect(sink.stats()).toMatchObject({ messages: 14, deadLettered: 2, 'rows.forecasts': 4, 'rows.dead_letters': 3, pendingRows: 0 });
+    // 11 fixtures + the NaN forecast + the poison message + the 2 dead letters the sink wrote.
+    expect(sink.stats()).toMatchObject({ messages: 15, deadLettered: 2, 'rows.forecasts': 4, 'rows.dead_letters': 3, pendingRows: 0 });
   });
 
   it('as a service: opens the warehouse, serves it over HTTP (recorded in endpoint.json), sinks, and closes in reverse', async () => {
