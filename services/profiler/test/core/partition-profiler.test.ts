@@ -125,6 +125,16 @@ describe('PartitionProfiler', () => {
     expect(acc(after)).toEqual(acc(full));
   });
 
+  it('checkpoints each tick: changed users first (with source partition and offset), the partition entry last', () => {
+    const p = new PartitionProfiler(5, opts);
+    p.fold(event('b', START + 1000), 10);
+    p.fold(event('a', START + 2000), 11);
+    const [t] = p.fold(event('a', START + 70_000), 12);
+    expect(t?.changelog.map((c) => [c.userKey, c.sourcePartition, c.sourceOffset])).toEqual([['a', 5, 11], ['b', 5, 10], ['__partition__/5', 5, 11]]);
+    expect(t?.sourceOffset).toBe(11);
+    expect(JSON.parse(t?.changelog[2]?.state.toString('utf8') ?? '{}')).toMatchObject({ nextTick: START + 120_000, lastOffset: 11 });
+  });
+
   it('counts an event behind a closed minute as late: in the profile, not in the minute counts', () => {
     const p = new PartitionProfiler(0, profilerOptions({ allowedLatenessMs: 0 }));
     p.fold(event('a', START + 1000), 0);
