@@ -21,6 +21,7 @@ import { loadParsers } from './shell/parsers.ts';
 import { KafkajsForwarder } from './shell/forwarder.ts';
 import type { Forwarder } from './shell/forwarder.ts';
 import { LeanForwarder } from './shell/lean-forwarder.ts';
+import { CoPartitionedAssigner } from './shell/co-partitioned-assigner.ts';
 import type { CodeParsers } from './core/features.ts';
 import type { IngestService, IngestServiceOptions } from './service-types.ts';
 
@@ -88,7 +89,7 @@ export function createIngestService(so: IngestServiceOptions): IngestService {
   };
 
   const loop: BatchConsumerLoop = new BatchConsumerLoop({
-    consumer: kit.kafka.consumer({ groupId: so.config.groupId, maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 32 * 1024 * 1024 }),
+    consumer: kit.kafka.consumer({ groupId: so.config.groupId, maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 32 * 1024 * 1024, partitionAssigners: [CoPartitionedAssigner] }),
     topics: [...INPUT_TOPICS], producer: kit.producer, handler, log, service: so.config.clientId, metrics: kit.metrics,
     fromBeginning: so.fromBeginning ?? true, maxInFlight: options.maxInFlightBatches,
     onReset: () => { core = newCore(); fetched = new Map(); },

@@ -1,0 +1,41 @@
+// Consumer-group assignment that keeps partition p of every subscribed topic on one member.
+// Requests and metrics of a user share a key and so a partition number on both input topics;
+// with kafkajs's default round-robin assignment two ingest instances could own request
+// partition 3 and metrics partition 3 separately and their pairs would never meet. Here
+// partition p of every topic goes to member (p mod members) in member-id order.
+import kafkajs from 'kafkajs';
+import type { PartitionAssigner } from 'kafkajs';
+
+const { AssignerProtocol } = kafkajs;
+export const CO_PARTITIONED_PROTOCOL = 'WarmcastCoPartitioned';
+
+/** Pure: partition p of every topic -> sorted member p % n. */
+export function coPartition(memberIds: readonly string[], partitionsByTopic: Readonly<Record<string, readonly number[]>>): Map<string, Record<string, number[]>> {
+  const sorted = [...memberIds].sort();
+  const out = new Map<string, Record<string, number[]>>();
+  if (sorted.length === 0) return out;
+  for (const [topic, partitions] of Object.entries(partitionsByTopic)) {
+    for (const p of partitions) {
+      const member = sorted[p % sorted.length]!;
+      let a = out.get(member);
+      if (a === undefined) { a = {}; out.set(member, a); }
+      (a[topic] ??= []).push(p);
+    }
+  }
+  return out;
+}
+
+export const CoPartitionedAssigner: PartitionAssigner = ({ cluster }) => ({
+  name: CO_PARTITIONED_PROTOCOL,
+  version: 0,
+  async assign({ members, topics }) {
+    const partitions = Object.fromEntries(topics.map((t) => [t, cluster.findTopicPartitionMetadata(t).map((m) => m.partitionId)]));
+    return [...coPartition(members.map((m) => m.memberId), partitions)].map(([memberId, assignment]) => ({
+      memberId,
+      memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment, userData: Buffer.alloc(0) }),
+    }));
+  },
+  protocol({ topics }) {
+    return { name: CO_PARTITIONED_PROTOCOL, metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) };
+  },
+});
