@@ -23,3 +23,5 @@ export { toNormalized, toRawRequestRow, toRawMetricsRow, eventIdOf, usageOf, nor
 export { loadParsers, grammarDir } from './shell/parsers.ts';
 export { KafkajsForwarder, chunkByBytes, MAX_REQUEST_BYTES } from './shell/forwarder.ts';
 export type { Forwarder } from './shell/forwarder.ts';
+export { LeanForwarder, murmur2, partitionOf } from './shell/lean-forwarder.ts';
+export { CoPartitionedAssigner, coPartition, CO_PARTITIONED_PROTOCOL } from './shell/co-partitioned-assigner.ts';
