@@ -97,7 +97,7 @@ describe('warmcast up (end to end)', () => {
     expect(predicted.statusSeenByKcat).toBeGreaterThan(0);
   });
 
-  it('stores events, forecasts, demand, commands and pool status in ClickHouse', async () => {
+  it('stores events, forecasts, accuracy, demand, commands and pool status in ClickHouse, and dead-letters nothing', async () => {
     const wh = await openWarehouse({ dataDir: join(dir, 'predict', 'warehouse'), migrate: false });
     try {
       const count = async (table: string): Promise<number> => {
@@ -111,8 +111,12 @@ describe('warmcast up (end to end)', () => {
         demand: await count(Tables.demand),
         commands: await count(Tables.commands),
         poolStatus: await count(Tables.poolStatus),
+        // Forecasts scored against what then happened (the 5-minute horizon closes well inside 40 trace minutes).
+        accuracy: await count(Tables.forecastAccuracy),
       };
       for (const [table, n] of Object.entries(counts)) expect(n, `${table} rows`).toBeGreaterThan(0);
+      // The trace's events are all valid: nothing was dead-lettered anywhere in the pipeline.
+      expect(await count(Tables.deadLetters)).toBe(0);
       // "Why was this VM launched" is one query: every LAUNCH carries its rule and reason text.
       const why = await wh.query<{ rule: string; text: string }>(`SELECT reason_rule AS rule, reason_text AS text FROM ${Tables.commands} WHERE kind = {kind:String} LIMIT 1`, { kind: 'LAUNCH' });
       expect(why[0]?.rule).toMatch(/\w/);
