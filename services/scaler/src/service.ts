@@ -59,6 +59,8 @@ class Scaler implements ScalerService {
   private readonly policy: ScalerPolicy;
   private readonly store: InputStore;
   private readonly latency = new LatencyWindow(1000);
+  /** Decisions a demand window triggered (the loop's latency: window on the topic -> its commands acked). */
+  private readonly demandLatency = new LatencyWindow(1000);
   private state: ScalerState = INITIAL_STATE;
   private chain: Promise<void> = Promise.resolve();
   /** The queued decision (at most one waits behind the running one) and what it stands for. */
@@ -130,6 +132,9 @@ class Scaler implements ScalerService {
       lastDecisionLatencyMs: this.latency.last,
       p99DecisionLatencyMs: this.latency.quantile(0.99),
       maxDecisionLatencyMs: this.latency.max,
+      p50DemandDecisionLatencyMs: this.demandLatency.quantile(0.5),
+      p99DemandDecisionLatencyMs: this.demandLatency.quantile(0.99),
+      maxDemandDecisionLatencyMs: this.demandLatency.max,
       inFlightCommands: this.state.inFlight.length,
       eventTimeMs: this.store.eventNow,
     };
@@ -212,6 +217,7 @@ class Scaler implements ScalerService {
     this.state = d.state;
     const ms = performance.now() - arrived;
     this.latency.add(ms);
+    if (trigger.startsWith('demand')) this.demandLatency.add(ms);
     this.counters.decisions++;
     this.counters.commandsPublished += d.commands.length;
     this.counters.dryRunCommands += d.commands.filter((c) => c.dryRun).length;
