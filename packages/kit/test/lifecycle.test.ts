@@ -27,6 +27,19 @@ describe('Lifecycle', () => {
     ]);
   });
 
+  it('closes consumers together (each may wait out a fetch), then the other stages in order', async () => {
+    const log: string[] = [];
+    const slow = (name: string): Component => ({
+      name, stage: 'consumer',
+      start: async () => {},
+      close: async () => { log.push(`close ${name} begins`); await Promise.resolve(); await Promise.resolve(); log.push(`close ${name} ends`); },
+    });
+    const lc = new Lifecycle().add(fake('p', 'producer', log)).add(slow('a')).add(slow('b'));
+    await lc.start();
+    await lc.close();
+    expect(log).toEqual(['start p', 'close b begins', 'close a begins', 'close b ends', 'close a ends', 'close p']);
+  });
+
   it('a failed start closes what already started, in reverse, and rethrows', async () => {
     const log: string[] = [];
     const lc = new Lifecycle().add(fake('p', 'producer', log)).add(fake('s', 'sink', log, 'start')).add(fake('c', 'consumer', log));
