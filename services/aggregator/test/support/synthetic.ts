@@ -2,18 +2,10 @@
 // "As the profiler would": each user's forecast carries the exact quantiles (smallest k with
 // F(k) >= p), pAny = 1 - P(0), and the exact mean and variance of its distribution.
 import type { UserForecast, Tier } from '@warmcast/kit';
+import { seededRandom } from '@warmcast/testkit';
 
-/** mulberry32: a small, fast, seeded PRNG; uniform in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (seeded, uniform in [0, 1)): the testkit's. */
+export const prng = seededRandom;
 
 export function normal(rand: () => number): number {
   const u = 1 - rand();

@@ -1,20 +1,13 @@
 // Integration fixtures: the embedded broker and registry on port 0 in a fresh temp dir, the
 // catalogue's topics with `partitions` partitions each, schemas registered, and helpers to
 // publish normalized events and read a topic back. Cleaned up by stop().
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
 import kafkajs from 'kafkajs';
 import type { Kafka as KafkaT } from 'kafkajs';
-import { startBroker } from '@warmcast/broker';
-import type { RunningBroker } from '@warmcast/broker';
-import { startRegistry } from '@warmcast/registry';
-import type { RunningRegistry } from '@warmcast/registry';
-import { TypedProducer, catalogue, createRegistryClient, ensureTopics, parseConfig, registerSchemas, Topics } from '@warmcast/kit';
+import { TypedProducer, createRegistryClient, parseConfig, Topics } from '@warmcast/kit';
 import type { KitConfig, NormalizedEvent, TopicName, TopicValues } from '@warmcast/kit';
+import { startEmbedded } from '@warmcast/testkit';
 
-const { Kafka, logLevel, Partitioners } = kafkajs;
+const { Partitioners } = kafkajs;
 
 export interface Stack {
   readonly brokers: string[];
@@ -28,33 +21,14 @@ export interface Stack {
 }
 
 export async function startStack(partitions: number): Promise<Stack> {
-  const dir = await mkdtemp(join(tmpdir(), 'warmcast-profiler-'));
-  const silent = pino({ level: 'silent' });
-  let broker: RunningBroker | undefined;
-  let registry: RunningRegistry | undefined;
-  try {
-    broker = await startBroker({ port: 0, host: '127.0.0.1', dataDir: join(dir, 'kafka'), groupInitialRebalanceDelayMs: 0, logger: silent });
-    registry = await startRegistry({ port: 0, host: '127.0.0.1', dataDir: join(dir, 'registry'), logger: silent });
-  } catch (err) {
-    await broker?.close();
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
-  const brokers = [`127.0.0.1:${broker.port}`];
-  const kafka = (clientId = 'profiler-test'): KafkaT => new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 50 } });
-  const admin = kafka('profiler-admin').admin();
-  await admin.connect();
-  await ensureTopics(admin, catalogue, { partitionsOverride: partitions });
-  await admin.disconnect();
-  const client = createRegistryClient(registry.url);
-  await registerSchemas(client, catalogue);
+  const infra = await startEmbedded({ name: 'profiler', partitions, registerSchemas: true });
+  const { dir, brokers, kafka, registryUrl } = infra;
+  const client = createRegistryClient(registryUrl);
   const producer = new TypedProducer({ producer: kafka('profiler-test-producer').producer({ createPartitioner: Partitioners.DefaultPartitioner }), registry: client });
   await producer.start();
-  const b = broker;
-  const r = registry;
   return {
-    brokers, registryUrl: r.url, dir, kafka,
-    config: (clientId, groupId) => parseConfig({ kafkaBrokers: brokers, registryUrl: r.url, clientId, groupId, httpPort: 0, logLevel: 'silent' }),
+    brokers, registryUrl, dir, kafka,
+    config: (clientId, groupId) => parseConfig({ kafkaBrokers: brokers, registryUrl, clientId, groupId, httpPort: 0, logLevel: 'silent' }),
     async publish(events) {
       for (let i = 0; i < events.length; i += 500) await producer.send(Topics.execEventNormalized, events.slice(i, i + 500).map((e) => ({ key: e.userKey, value: e })));
     },
@@ -87,9 +61,7 @@ export async function startStack(partitions: number): Promise<Stack> {
     },
     async stop() {
       await producer.close();
-      await r.close();
-      await b.close();
-      await rm(dir, { recursive: true, force: true });
+      await infra.stop();
     },
   };
 }

@@ -9,18 +9,9 @@ import { INITIAL_STATE } from '../../src/core/state.ts';
 import type { BreachBehaviour } from '../../src/core/policy.ts';
 import { policyFor } from '../../src/core/policy.ts';
 import { FakeAdapter, MIN, T0, demand, input, policy } from './fixtures.ts';
+import { seededRandom } from '@warmcast/testkit';
 
-/** mulberry32: a tiny seeded PRNG, so a failure names its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const CONFIGS = ['python3.12/M', 'python3.12/S', 'node22/L'];
 
