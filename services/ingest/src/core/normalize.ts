@@ -4,6 +4,7 @@
 import type { ExecutionMetrics, ExecutionRequest, NormalizedEventInput, NormalizedKind, UsageSummaryInput } from '@warmcast/kit';
 import type { CodeFeaturesValue } from './features.ts';
 import type { PairOutput } from './pairing.ts';
+import type { RawMetricsRow as WarehouseRawMetricsRow, RawRequestRow as WarehouseRawRequestRow } from '@warmcast/warehouse';
 
 /** Deterministic, so a redelivered input yields the same id (the profiler's idempotency key). */
 export function eventIdOf(kind: NormalizedKind, requestId: string): string {
@@ -54,55 +55,13 @@ export function toNormalized(o: PairOutput, ingestedAt: number): { key: string; 
 }
 
 /**
- * Raw request row (warehouse table raw_requests): every input field except sourceText (kept
- * as source_bytes + the derived features) and the raw userId. With storeRawUserIds the row
- * also carries user_id (the table needs that column; see docs/ingest.md).
+ * Raw rows of the warehouse tables raw_requests and raw_metrics (the warehouse's row types):
+ * every input field except sourceText (kept as source_bytes + the derived features) and the
+ * raw userId. With storeRawUserIds a row also carries user_id (the tables need that column
+ * first; see docs/ingest.md).
  */
-export interface RawRequestRow {
-  request_id: string;
-  user_key: string;
-  user_id?: string;
-  application_id: string | null;
-  function_id: string;
-  runtime: string;
-  size_class: string;
-  language: string;
-  code_ref: string;
-  /** Features derived from source, else the producer's codeMetrics; null when neither. */
-  code_lines: number | null;
-  code_cyclomatic: number | null;
-  code_imports: number | null;
-  code_functions: number | null;
-  /** UTF-8 byte length of sourceText, when sent (the text itself is not stored). */
-  source_bytes: number | null;
-  tags: Record<string, string>;
-  tier: string;
-  priority: number;
-  event_time: number;
-  produced_at: number;
-  ingested_at: number;
-}
-
-export interface RawMetricsRow {
-  request_id: string;
-  user_key: string;
-  user_id?: string;
-  function_id: string;
-  duration_ms: number;
-  cpu_ms: number;
-  cpu_cores: number;
-  memory_peak_mb: number;
-  io_read_bytes: number;
-  io_write_bytes: number;
-  net_in_bytes: number;
-  net_out_bytes: number;
-  gpu_ms: number | null;
-  start: string;
-  start_latency_ms: number;
-  finished_at: number;
-  produced_at: number;
-  ingested_at: number;
-}
+export type RawRequestRow = WarehouseRawRequestRow & { user_id?: string };
+export type RawMetricsRow = WarehouseRawMetricsRow & { user_id?: string };
 
 export function toRawRequestRow(r: ExecutionRequest, userKey: string, f: CodeFeaturesValue | null, storeRawUserId: boolean, ingestedAt: number): RawRequestRow {
   const row: RawRequestRow = {
