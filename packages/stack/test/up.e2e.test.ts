@@ -126,6 +126,8 @@ describe('warmcast up (end to end)', () => {
   });
 
   it('has fewer cold starts with prediction than without, on the same traffic', () => {
+    const f = (r: RunResult): string => `${r.final.coldStartPct.toFixed(2)} % cold of ${r.final.requestsServed}`;
+    console.log(`up e2e: prediction ${f(predicted)} (its shadow fleet ${predicted.final.baselineColdStartPct.toFixed(2)} %), --no-predict ${f(baseline)}, ${predicted.final.commands} commands`);
     expect(predicted.final.requestsServed).toBeGreaterThan(0);
     // Same traffic: the simulator saw the same requests in both runs.
     expect(baseline.final.requestsServed).toBe(predicted.final.requestsServed);
