@@ -1,7 +1,7 @@
 // The one-command stack (`warmcast up`, `npm start`): the embedded broker, registry and chDB,
 // every service of the pipeline in this one process, and the bundled trace replayed as traffic.
-// Start order: storage and protocols first (broker, registry, warehouse + its HTTP endpoint,
-// topics), then the services from the end of the pipeline back to its start (sink, adapters,
+// Start order: the protocols first (broker, registry, topics), then the services from the end
+// of the pipeline back to its start (warehouse with its HTTP endpoint and sink, adapters,
 // scaler, aggregator, profiler, ingest) so that every consumer is listening before its input
 // flows, then the publisher. close() runs the same list backwards: the publisher stops, each
 // service stops consuming and commits only durable work, the sink flushes, then the storage
@@ -16,8 +16,7 @@ import { startRegistry } from '@warmcast/registry';
 import type { RunningRegistry } from '@warmcast/registry';
 import { KitService, Topics, catalogue, createLogger, ensureTopics, parseConfig } from '@warmcast/kit';
 import type { KitConfig } from '@warmcast/kit';
-import { createWarehouseSink, openWarehouse, serveClickHouseHttp } from '@warmcast/warehouse';
-import type { Warehouse } from '@warmcast/warehouse';
+import { createWarehouseService } from '@warmcast/warehouse';
 import { SAMPLE_TRACE_DIR, loadTrafficTrace, publishTrace } from '@warmcast/traffic';
 import type { PublishResult } from '@warmcast/traffic';
 import { DEV_HMAC_KEY, createIngestService } from '@warmcast/ingest';
@@ -89,21 +88,13 @@ export async function startStack(given: Partial<Record<keyof StackOptions, unkno
     const brokers = `${options.host}:${broker.port}`;
     const registry: RunningRegistry = await startRegistry({ port: options.registryPort, host: options.host, dataDir: join(dataDir, 'registry'), logger: quiet });
     parts.push({ name: 'registry', close: () => registry.close() });
-    const warehouse: Warehouse = await openWarehouse({ dataDir: join(dataDir, 'warehouse'), logger: quiet });
-    parts.push({ name: 'warehouse', close: () => warehouse.close() });
-    // chDB allows one process per directory: `warmcast sql` and any ClickHouse client reach the
-    // running stack's warehouse through this endpoint (recorded in warehouse/endpoint.json).
-    const chHttp = await serveClickHouseHttp(warehouse, { port: options.clickhousePort, host: options.host, logger: quiet });
-    const clickhouseUrl = chHttp.url;
-    parts.push({ name: 'clickhouse-http', close: () => chHttp.close() });
-
     const admin = new Kafka({ clientId: 'warmcast-up', brokers: [brokers], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     await ensureTopics(admin, catalogue, { partitionsOverride: options.partitions });
     await admin.disconnect();
 
     const config = (name: string): KitConfig => parseConfig({
-      kafkaBrokers: [brokers], registryUrl: registry.url, clickhouseUrl, clientId: `warmcast-${name}`, groupId: `warmcast-${name}`, httpPort: 0, logLevel: options.logLevel,
+      kafkaBrokers: [brokers], registryUrl: registry.url, clientId: `warmcast-${name}`, groupId: `warmcast-${name}`, httpPort: 0, logLevel: options.logLevel,
     });
     const child = (name: string): Logger => log.child({ service: name });
     const services: Record<string, Service> = {};
@@ -112,7 +103,16 @@ export async function startStack(given: Partial<Record<keyof StackOptions, unkno
       services[name] = s;
       parts.push({ name, close: () => s.close() });
     };
-    await add('sink', createWarehouseSink({ config: config('warehouse'), warehouse, logger: child('warehouse') }));
+    // The warehouse service opens chDB in DIR/warehouse (or CLICKHOUSE_URL's server), serves it
+    // over ClickHouse HTTP (chDB allows one process per directory: `warmcast sql` and any
+    // ClickHouse client reach the running stack's warehouse through this endpoint, recorded in
+    // warehouse/endpoint.json) and runs the sink. Ingest shares its connection.
+    const warehouseService = createWarehouseService({
+      config: config('warehouse'), logger: child('warehouse'), dataDir: join(dataDir, 'warehouse'), endpoint: { port: options.clickhousePort, host: options.host },
+    });
+    await add('warehouse', warehouseService);
+    const warehouse = warehouseService.warehouse;
+    const clickhouseUrl = warehouseService.endpointUrl ?? process.env['CLICKHOUSE_URL'] ?? '';
     await add('adapters', createAdapterService({ config: config('adapters'), logger: child('adapters') }));
     await add('scaler', createScalerService({ config: config('scaler'), logger: child('scaler'), policy: options.predict ? DEFAULT_POLICY : withMode(DEFAULT_POLICY, 'off') }));
     await add('aggregator', createAggregatorService({ config: config('aggregator'), logger: child('aggregator') }));
@@ -140,7 +140,7 @@ export async function startStack(given: Partial<Record<keyof StackOptions, unkno
     const stats = (name: string): Stats => services[name]?.stats() ?? {};
     const snapshot = (): StackSnapshot => ({
       at: Date.now(), eventTime, publisher: progress, ingest: stats('ingest'), profiler: stats('profiler'), aggregator: stats('aggregator'),
-      scaler: stats('scaler'), adapters: stats('adapters'), sink: stats('sink'),
+      scaler: stats('scaler'), adapters: stats('adapters'), sink: stats('warehouse'),
     });
     let last: StackSnapshot | null = null;
     if (options.summaryEveryMs > 0) {
