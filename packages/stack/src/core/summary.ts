@@ -73,7 +73,8 @@ export function summarize(now: StackSnapshot, prev: StackSnapshot | null): Summa
     baselineColdStartPct: n(now.adapters, 'baselineColdStartPct'),
     baselineIdleVmMinutes: n(now.adapters, 'baselineIdleVmMinutes'),
     cost: n(now.adapters, 'cost'),
-    rowsStored: n(now.sink, 'rowsWritten', 'rows') + n(now.ingest, 'rowsStored'),
+    // The sink counts rows per table (rows.<table>); ingest stores the raw events itself.
+    rowsStored: Object.entries(now.sink).reduce((sum, [k, v]) => (k.startsWith('rows.') && Number.isFinite(v) ? sum + v : sum), 0) + n(now.ingest, 'rowsStored'),
   };
 }
 
