@@ -44,6 +44,7 @@ export function createWarehouseService(options: WarehouseServiceOptions): Wareho
   let warehouse: Warehouse | undefined;
   let endpoint: ClickHouseHttpServer | undefined;
   let sink: WarehouseSink | undefined;
+  let closedStats: Record<string, number> | undefined;
   const service: WarehouseService = {
     log,
     get warehouse(): Warehouse {
@@ -74,11 +75,13 @@ export function createWarehouseService(options: WarehouseServiceOptions): Wareho
       if (sink !== undefined) await step(() => (sink as WarehouseSink).close());
       if (endpoint !== undefined) await step(() => (endpoint as ClickHouseHttpServer).close());
       if (warehouse !== undefined) await step(() => (warehouse as Warehouse).close());
+      closedStats = service.stats(); // the counts stay readable after close (a final summary)
       sink = undefined;
       endpoint = undefined;
       if (first !== undefined) throw first;
     },
     stats() {
+      if (sink === undefined && closedStats !== undefined) return { ...closedStats };
       return { ...(sink?.stats() ?? {}), ...(endpoint === undefined ? {} : { httpRequests: endpoint.stats()['requests'] ?? 0 }) };
     },
   };
