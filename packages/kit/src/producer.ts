@@ -1,5 +1,6 @@
 // Typed producer for catalogued topics: values are checked against the topic's schema and
-// encoded by the registry serde; keys are UTF-8 strings (the catalogue says which field).
+// encoded by the registry serde (synchronously, once the topic's latest schema is known); keys
+// are UTF-8 strings (the catalogue says which field).
 import type { Producer, IHeaders } from 'kafkajs';
 import type { SchemaRegistryClient } from '@confluentinc/schemaregistry';
 import type { TopicInputs, TopicName, TopicValues } from './generated/catalogue.ts';
@@ -51,12 +52,15 @@ export class TypedProducer {
   async send<N extends TopicName>(topic: N, messages: readonly OutgoingMessage<N>[]): Promise<void> {
     if (!this.connected) throw new WarmcastError('SHUTDOWN', `send to ${topic}: producer not started or closed`);
     const codec = this.codec(topic);
-    const encoded = await Promise.all(messages.map(async (m) => ({
+    // One registry lookup per topic (prepare), then synchronous encodes: no promise per value.
+    if (codec.prepared) codec.refreshIfStale();
+    else await codec.prepare();
+    const encoded = messages.map((m) => ({
       key: m.key,
-      value: await codec.encode(m.value),
+      value: codec.encodeSync(m.value),
       ...(m.headers === undefined ? {} : { headers: m.headers }),
       ...(m.partition === undefined ? {} : { partition: m.partition }),
-    })));
+    }));
     try {
       await this.producer.send({ topic, messages: encoded });
     } catch (err) {
