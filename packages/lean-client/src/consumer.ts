@@ -1,0 +1,320 @@
+// LeanConsumer: a Kafka group consumer on @warmcast/kafka-protocol with kafkajs's shape
+// (connect, subscribe, run({ eachBatch }), commitOffsets, stop, disconnect), for the kit's
+// BatchConsumerLoop. Manual commits only; eachBatch calls are sequential, one per partition
+// batch, in the order of the Fetch response.
+//
+// Fetch v11 (kafkajs and librdkafka send v11; packages/broker serves 4-11): one request per
+// partition leader, minBytes 1, maxWaitMs, partitionMaxBytes, no fetch sessions. ListOffsets v3
+// for a partition without a committed offset (earliest with fromBeginning, else latest).
+import { ApiKey, ErrorCode } from '@warmcast/kafka-protocol';
+import type { FetchResponse, ListOffsetsResponse } from '@warmcast/kafka-protocol';
+import { Cluster } from './cluster.ts';
+import type { Layout } from './cluster.ts';
+import { coPartitionedAssigner } from './core/assignment.ts';
+import type { Assigner, TopicPartitions } from './core/assignment.ts';
+import { decodeRecordSet } from './core/records.ts';
+import { LeanClientError, isRetriable } from './errors.ts';
+import { Group } from './group.ts';
+import { silentLogger } from './types.ts';
+import type { LeanBatchPayload, LeanLogger, LeanRunConfig } from './types.ts';
+
+const FETCH_VERSION = 11;
+const LIST_OFFSETS_VERSION = 3;
+
+export interface LeanConsumerOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly groupId: string;
+  /** Offered in order; the group picks one all members share. Default [coPartitionedAssigner]. */
+  readonly assigners?: readonly Assigner[];
+  readonly sessionTimeoutMs?: number;
+  readonly rebalanceTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly maxWaitMs?: number;
+  readonly maxBytesPerPartition?: number;
+  readonly maxBytes?: number;
+  /** Back-off after a retriable failure: initialRetryMs doubling up to maxRetryMs. */
+  readonly initialRetryMs?: number;
+  readonly maxRetryMs?: number;
+  readonly log?: LeanLogger;
+}
+
+const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+export class LeanConsumer {
+  private readonly o: Required<Omit<LeanConsumerOptions, 'log' | 'assigners'>> & { log: LeanLogger; assigners: readonly Assigner[] };
+  private readonly cluster: Cluster;
+  private readonly group: Group;
+  private topics: string[] = [];
+  private fromBeginning = false;
+  private connected = false;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private heartbeating = false;
+  /** Bumped on every (re)join: a batch fetched under an older one is stale. */
+  private epoch = 0;
+  private rejoinNeeded = true;
+  private assignment: TopicPartitions = {};
+  private layout: Layout | undefined;
+  /** Next offset to fetch per partition of the current assignment. */
+  private positions = new Map<string, bigint>();
+  private wake: (() => void) | undefined;
+  counts = { fetches: 0, batches: 0, messages: 0, rejoins: 0, errors: 0 };
+
+  constructor(options: LeanConsumerOptions) {
+    this.o = {
+      sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: 3_000, maxWaitMs: 500,
+      maxBytesPerPartition: 1024 * 1024, maxBytes: 32 * 1024 * 1024, initialRetryMs: 50, maxRetryMs: 2_000,
+      ...options, log: options.log ?? silentLogger, assigners: options.assigners ?? [coPartitionedAssigner],
+    };
+    this.cluster = new Cluster(options.brokers, options.clientId);
+    this.group = new Group(this.cluster, { groupId: options.groupId, sessionTimeoutMs: this.o.sessionTimeoutMs, rebalanceTimeoutMs: this.o.rebalanceTimeoutMs, assigners: this.o.assigners });
+  }
+
+  get memberId(): string { return this.group.memberId; }
+  /** The partitions this member owns in its current generation. */
+  currentAssignment(): TopicPartitions { return this.assignment; }
+
+  async connect(): Promise<void> {
+    await this.retrying('connect', () => this.cluster.layout([]));
+    this.connected = true;
+  }
+
+  async subscribe(s: { topics: readonly string[]; fromBeginning?: boolean }): Promise<void> {
+    this.requireConnected();
+    this.layout = await this.retrying('subscribe', () => this.cluster.layout(s.topics));
+    this.topics = [...new Set([...this.topics, ...s.topics])];
+    this.fromBeginning = s.fromBeginning ?? false;
+  }
+
+  /** Joins the group, then fetches in the background until stop(). Resolves after the first join. */
+  async run(config: LeanRunConfig): Promise<void> {
+    this.requireConnected();
+    if (this.running) throw new LeanClientError('NOT_RUNNING', 'run() called while running; stop() first', { retriable: false });
+    this.running = true;
+    this.rejoinNeeded = true;
+    this.positions = new Map(); // a new run starts from the committed offsets, as kafkajs does
+    await this.retrying('join', () => this.rejoin());
+    this.heartbeatTimer = setInterval(() => { void this.beat(); }, this.o.heartbeatIntervalMs);
+    this.loop = this.fetchLoop(config).catch((err: unknown) => { this.o.log.error({ err }, 'lean consumer loop stopped'); });
+  }
+
+  async commitOffsets(offsets: readonly { topic: string; partition: number; offset: string }[]): Promise<void> {
+    this.requireConnected();
+    if (offsets.length === 0) return;
+    try {
+      await this.group.commit(offsets);
+    } catch (err) {
+      if (err instanceof LeanClientError && err.code === 'REBALANCE_IN_PROGRESS') this.rejoinNeeded = true;
+      throw err;
+    }
+  }
+
+  /** Stops fetching (the running eachBatch finishes), stops heartbeats, leaves the group. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    clearInterval(this.heartbeatTimer);
+    await this.loop;
+    this.loop = undefined;
+    await this.group.leave().catch((err: unknown) => this.o.log.warn({ err }, 'leave group failed'));
+    this.assignment = {};
+  }
+
+  async disconnect(): Promise<void> {
+    await this.stop();
+    this.cluster.reset(true);
+    this.connected = false;
+  }
+
+  private requireConnected(): void {
+    if (!this.connected) throw new LeanClientError('NOT_RUNNING', 'lean consumer is not connected: call connect() first');
+  }
+
+  private async beat(): Promise<void> {
+    if (this.heartbeating || this.rejoinNeeded || !this.running) return;
+    this.heartbeating = true;
+    try {
+      if (await this.group.heartbeat() === 'rejoin') this.rejoinNeeded = true;
+    } catch (err) {
+      this.o.log.warn({ err }, 'heartbeat failed; rejoining');
+      this.rejoinNeeded = true;
+    } finally {
+      this.heartbeating = false;
+    }
+  }
+
+  private async rejoin(): Promise<void> {
+    this.epoch++;
+    this.counts.rejoins++;
+    const m = await this.group.join(this.topics, async (topics) => {
+      const layout = await this.cluster.layout(topics);
+      return Object.fromEntries([...layout.leaders].map(([t, parts]) => [t, [...parts.keys()].sort((a, b) => a - b)]));
+    });
+    this.layout = await this.cluster.layout(this.topics);
+    // Positions of partitions kept across the rebalance stay (what was fetched and not yet
+    // committed is still in the caller's hands); new ones start at the committed offset.
+    const next = new Map<string, bigint>();
+    const missing: TopicPartitions = {};
+    for (const [topic, parts] of Object.entries(m.assignment)) for (const p of parts) {
+      const had = this.positions.get(key(topic, p));
+      if (had !== undefined) next.set(key(topic, p), had); else (missing[topic] ??= []).push(p);
+    }
+    if (Object.keys(missing).length > 0) {
+      const committed = await this.group.committed(missing);
+      const unset: TopicPartitions = {};
+      for (const [topic, parts] of Object.entries(missing)) for (const p of parts) {
+        const c = committed.get(key(topic, p)) ?? -1n;
+        if (c >= 0n) next.set(key(topic, p), c); else (unset[topic] ??= []).push(p);
+      }
+      for (const [k, off] of await this.listOffsets(unset, this.fromBeginning ? -2n : -1n)) next.set(k, off);
+    }
+    this.positions = next;
+    this.assignment = m.assignment;
+    this.rejoinNeeded = false;
+    this.o.log.info({ generationId: m.generationId, memberId: m.memberId, assignment: m.assignment }, 'lean consumer joined');
+  }
+
+  private async listOffsets(parts: TopicPartitions, timestamp: bigint): Promise<Map<string, bigint>> {
+    const out = new Map<string, bigint>();
+    const layout = this.layout;
+    if (layout === undefined || Object.keys(parts).length === 0) return out;
+    for (const [leader, topics] of this.byLeader(layout, parts)) {
+      const c = await this.cluster.node(layout, leader, 'fetch');
+      const res = await c.request<ListOffsetsResponse>(ApiKey.ListOffsets, LIST_OFFSETS_VERSION, {
+        replicaId: -1, isolationLevel: 0,
+        topics: [...topics].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex, timestamp, currentLeaderEpoch: -1 })) })),
+      });
+      for (const t of res.topics) for (const p of t.partitions) {
+        if (p.errorCode !== 0) throw new LeanClientError('CONNECTION_FAILED', `ListOffsets ${t.name}/${p.partitionIndex}: Kafka error ${p.errorCode}`, { retriable: true, kafkaCode: p.errorCode });
+        out.set(key(t.name, p.partitionIndex), p.offset);
+      }
+    }
+    return out;
+  }
+
+  private byLeader(layout: Layout, parts: TopicPartitions): Map<number, Map<string, number[]>> {
+    const out = new Map<number, Map<string, number[]>>();
+    for (const [topic, ps] of Object.entries(parts)) for (const p of ps) {
+      const leader = layout.leaders.get(topic)?.get(p);
+      if (leader === undefined) throw new LeanClientError('UNKNOWN_TOPIC', `no leader for ${topic}/${p} in metadata`, { retriable: true });
+      let topics = out.get(leader);
+      if (topics === undefined) { topics = new Map(); out.set(leader, topics); }
+      let list = topics.get(topic);
+      if (list === undefined) { list = []; topics.set(topic, list); }
+      list.push(p);
+    }
+    return out;
+  }
+
+  private async fetchLoop(config: LeanRunConfig): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        if (this.rejoinNeeded) await this.rejoin();
+        if (Object.keys(this.assignment).length === 0) { await this.idle(this.o.maxWaitMs); continue; }
+        await this.fetchOnce(config);
+        failures = 0;
+      } catch (err) {
+        if (!this.running) break;
+        this.counts.errors++;
+        if (!isRetriable(err) && !(err instanceof LeanClientError && err.code === 'UNKNOWN_TOPIC')) {
+          this.o.log.error({ err }, 'lean consumer: error not retriable; retrying after back-off anyway');
+        } else {
+          this.o.log.warn({ err }, 'lean consumer: retrying after back-off');
+        }
+        failures++;
+        // A dead socket may mean the broker restarted: the group may have forgotten us.
+        if (err instanceof LeanClientError && err.code === 'CONNECTION_FAILED') { this.cluster.reset(); this.group.forgetCoordinator(); this.rejoinNeeded = true; }
+        if (err instanceof LeanClientError && (err.code === 'REBALANCE_IN_PROGRESS' || err.code === 'COORDINATOR_NOT_AVAILABLE')) this.rejoinNeeded = true;
+        await this.idle(Math.min(this.o.maxRetryMs, this.o.initialRetryMs * 2 ** Math.min(failures - 1, 10)));
+      }
+    }
+  }
+
+  private async fetchOnce(config: LeanRunConfig): Promise<void> {
+    const layout = this.layout ?? await this.cluster.layout(this.topics);
+    const epoch = this.epoch;
+    const requests = [...this.byLeader(layout, this.assignment)].map(async ([leader, topics]) => {
+      const c = await this.cluster.node(layout, leader, 'fetch');
+      const res = await c.request<FetchResponse>(ApiKey.Fetch, FETCH_VERSION, {
+        replicaId: -1, maxWaitMs: this.o.maxWaitMs, minBytes: 1, maxBytes: this.o.maxBytes, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+        topics: [...topics].map(([topic, ps]) => ({ topic, partitions: ps.map((partition) => ({ partition, fetchOffset: this.positions.get(key(topic, partition)) ?? 0n, partitionMaxBytes: this.o.maxBytesPerPartition, currentLeaderEpoch: -1, logStartOffset: -1n })) })),
+        forgottenTopicsData: [], rackId: '',
+      });
+      return res;
+    });
+    this.counts.fetches++;
+    for (const res of await Promise.all(requests)) {
+      if (res.errorCode !== 0) throw new LeanClientError('CONNECTION_FAILED', `Fetch: Kafka error ${res.errorCode}`, { retriable: true, kafkaCode: res.errorCode });
+      for (const t of res.responses) for (const p of t.partitions) {
+        if (!this.running || this.epoch !== epoch || this.rejoinNeeded) return;
+        await this.deliver(config, t.topic, p, epoch);
+      }
+    }
+  }
+
+  private async deliver(config: LeanRunConfig, topic: string, p: FetchResponse['responses'][number]['partitions'][number], epoch: number): Promise<void> {
+    const k = key(topic, p.partitionIndex);
+    const from = this.positions.get(k);
+    if (from === undefined) return;
+    if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+      const reset = await this.listOffsets({ [topic]: [p.partitionIndex] }, this.fromBeginning ? -2n : -1n);
+      this.o.log.warn({ topic, partition: p.partitionIndex, from: from.toString(), to: reset.get(k)?.toString() }, 'fetch offset out of range; reset');
+      const to = reset.get(k);
+      if (to !== undefined) this.positions.set(k, to);
+      return;
+    }
+    if (p.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || p.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || p.errorCode === ErrorCode.LEADER_NOT_AVAILABLE) {
+      this.layout = undefined;
+      throw new LeanClientError('CONNECTION_FAILED', `Fetch ${topic}/${p.partitionIndex}: Kafka error ${p.errorCode}; refreshing metadata`, { retriable: true, kafkaCode: p.errorCode });
+    }
+    if (p.errorCode !== 0) throw new LeanClientError('PROTOCOL_ERROR', `Fetch ${topic}/${p.partitionIndex}: Kafka error ${p.errorCode}`, { retriable: true, kafkaCode: p.errorCode });
+    if (p.records === null || p.records.length === 0) return;
+    const { messages, nextOffset } = decodeRecordSet(p.records, from, `${topic}/${p.partitionIndex}`);
+    if (messages.length === 0) {
+      // Only control records or records below the position: step over them.
+      if (nextOffset !== undefined && nextOffset > from) this.positions.set(k, nextOffset);
+      return;
+    }
+    this.counts.batches++;
+    this.counts.messages += messages.length;
+    let resolved: bigint | undefined;
+    const payload: LeanBatchPayload = {
+      batch: { topic, partition: p.partitionIndex, highWatermark: p.highWatermark.toString(), messages },
+      resolveOffset: (offset) => { resolved = BigInt(offset); },
+      heartbeat: () => (this.rejoinNeeded ? Promise.reject(new LeanClientError('REBALANCE_IN_PROGRESS', 'the group is rebalancing')) : Promise.resolve()),
+      isRunning: () => this.running,
+      isStale: () => this.epoch !== epoch || this.rejoinNeeded,
+    };
+    try {
+      await config.eachBatch(payload);
+    } finally {
+      // Only resolved offsets move the position (eachBatchAutoResolve: false), as in kafkajs:
+      // a batch the handler skipped or failed is fetched again.
+      if (resolved !== undefined && this.epoch === epoch && this.positions.has(k)) this.positions.set(k, resolved + 1n);
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => { this.wake = undefined; resolve(); }, ms);
+      this.wake = () => { clearTimeout(t); this.wake = undefined; resolve(); };
+    });
+  }
+
+  private async retrying<T>(what: string, fn: () => Promise<T>, attempts = 10): Promise<T> {
+    for (let i = 1; ; i++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!isRetriable(err) || i >= attempts) throw err;
+        this.o.log.warn({ err, attempt: i }, `lean consumer ${what} failed; retrying`);
+        if (err instanceof LeanClientError && err.code === 'CONNECTION_FAILED') this.cluster.reset();
+        await new Promise((r) => setTimeout(r, Math.min(this.o.maxRetryMs, this.o.initialRetryMs * 2 ** (i - 1))));
+      }
+    }
+  }
+}

@@ -1,0 +1,70 @@
+// What kafkajs and kcat produced, consumed by the lean consumer byte for byte.
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbedded } from '@warmcast/testkit';
+import type { Embedded } from '@warmcast/testkit';
+import { collect, lean } from './helpers.ts';
+
+let env: Embedded;
+beforeAll(async () => { env = await startEmbedded({ name: 'lean-consume', topics: 'none' }); });
+afterAll(async () => { await env.stop(); });
+
+async function createTopic(topic: string, partitions: number): Promise<void> {
+  const admin = env.kafka().admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] });
+  await admin.disconnect();
+}
+
+// Async: the broker runs in this process, a blocking exec would starve it.
+function kcat(args: string[], input: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('kcat', args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kcat exited ${code}: ${err}`))));
+    p.stdin.end(input);
+  });
+}
+
+describe('LeanConsumer reads', () => {
+  it('what kafkajs produced (plain and gzip), keys, values, headers and timestamps identical', async () => {
+    await createTopic('t.kafkajs', 3);
+    const producer = env.kafka().producer();
+    await producer.connect();
+    const sent = Array.from({ length: 300 }, (_, i) => ({ key: `k${i % 17}`, value: Buffer.from(Array.from({ length: 1 + (i % 50) }, (_, j) => (i * 31 + j) & 0xff)), headers: i % 3 === 0 ? { h: `v${i}` } : undefined, timestamp: String(1_700_000_000_000 + i) }));
+    await producer.send({ topic: 't.kafkajs', messages: sent.slice(0, 150) });
+    await producer.send({ topic: 't.kafkajs', messages: sent.slice(150), compression: 1 });
+    await producer.disconnect();
+    const c = lean(env.brokers, 'g-kafkajs');
+    const col = await collect(c, ['t.kafkajs']);
+    await col.until(300);
+    await c.disconnect();
+    expect(col.got).toHaveLength(300);
+    const byKeyTs = new Map(col.got.map((g) => [g.message.timestamp, g.message]));
+    for (const s of sent) {
+      const m = byKeyTs.get(s.timestamp);
+      expect(m?.key?.toString()).toBe(s.key);
+      expect(m?.value?.equals(s.value)).toBe(true);
+      expect(m?.headers['h']?.toString()).toBe(s.headers?.h);
+    }
+    // Offsets are dense per partition, from 0.
+    for (const p of [0, 1, 2]) {
+      const offsets = col.got.filter((g) => g.partition === p).map((g) => Number(g.message.offset));
+      expect(offsets).toEqual(offsets.map((_, i) => i));
+    }
+  });
+
+  it.each([['none', []], ['gzip', ['-z', 'gzip']]] as const)('what kcat produced (%s)', async (name, flags) => {
+    const topic = `t.kcat.${name}`;
+    await createTopic(topic, 1);
+    const lines = Array.from({ length: 200 }, (_, i) => `line ${i} ${'x'.repeat(i % 40)}`);
+    await kcat(['-P', '-b', env.brokers[0]!, '-t', topic, '-p', '0', '-K', ':', ...flags], lines.map((l, i) => `key${i}:${l}`).join('\n') + '\n');
+    const c = lean(env.brokers, `g-kcat-${name}`);
+    const col = await collect(c, [topic]);
+    await col.until(200);
+    await c.disconnect();
+    expect(col.got.map((g) => g.message.value?.toString())).toEqual(lines);
+    expect(col.got.map((g) => g.message.key?.toString())).toEqual(lines.map((_, i) => `key${i}`));
+  });
+});
