@@ -42,8 +42,9 @@ const RETRIABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ET
 /** Maps anything the client threw to a WarehouseError; `what` says which call failed. */
 export function toWarehouseError(err: unknown, what: string): WarehouseError {
   if (err instanceof WarehouseError) return err;
-  const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; message?: unknown; type?: unknown };
-  const code = e.code === undefined ? '' : String(e.code);
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; message?: unknown; type?: unknown; clickhouseCode?: unknown };
+  // chDB's own errors (rawInsert) carry code 'CHDB_INSERT' and the ClickHouse code as clickhouseCode.
+  const code = e.clickhouseCode !== undefined ? String(e.clickhouseCode) : e.code === undefined ? '' : String(e.code);
   const message = typeof e.message === 'string' ? e.message : String(err);
   if (RETRIABLE_NODE_CODES.has(code) || RETRIABLE_CLICKHOUSE_CODES.has(code) || /socket hang up|Timeout error|timed out/i.test(message)) {
     return new WarehouseError('WAREHOUSE_UNAVAILABLE', `${what}: ${message}`, { cause: err });

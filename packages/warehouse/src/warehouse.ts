@@ -1,18 +1,23 @@
 // The connection (shell): chDB in-process by default (a data directory, no server), or a
 // ClickHouse server over HTTP when `url` or CLICKHOUSE_URL is set. Both go through the same
-// @clickhouse/client, so every query and insert behaves the same on either. Inserts are
-// JSONEachRow; queries take server-side parameters ({name:Type} + query_params), never SQL
-// built from input. Opening applies the numbered migrations (migrate.ts).
+// @clickhouse/client, so every query behaves the same on either. Inserts encode rows once per
+// batch (insert.ts: TabSeparated by default) and hand the bytes to chDB's raw insert, or to the
+// server as an INSERT body; queries take server-side parameters ({name:Type} + query_params),
+// never SQL built from input. Opening applies the numbered migrations (migrate.ts).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createClient } from '@clickhouse/client';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
+import type { ChdbConnection } from 'chdb/connection';
 import type { Logger } from '@warmcast/kit';
 import { WarehouseError, toWarehouseError } from './errors.ts';
 import type { InsertableTable, TableRows } from './core/row-types.ts';
 import { applyMigrations } from './migrate.ts';
 import type { MigrationReport } from './migrate.ts';
+import { DEFAULT_INSERT_FORMAT, chdbSender, encodeInsert, httpSender } from './insert.ts';
+import type { InsertSender } from './insert.ts';
+import type { InsertFormat } from './core/row-encoder.ts';
 
 export interface WarehouseOptions {
   /** chDB data directory (created if missing); ignored when a URL is given. Default ./data/warehouse. */
@@ -43,7 +48,7 @@ export interface Warehouse {
   readonly client: ClickHouseClient;
   /** What opening applied (empty when migrate: false). */
   readonly migrations: MigrationReport;
-  /** Inserts rows (JSONEachRow); an empty list is a no-op. Repeats collapse on merge (ReplacingMergeTree keys). */
+  /** Inserts rows (encoded once, see insert.ts); an empty list is a no-op. Repeats collapse on merge (ReplacingMergeTree keys). */
   insert<T extends InsertableTable>(table: T, rows: readonly TableRows[T][]): Promise<void>;
   /** Runs a SELECT with server-side parameters: `WHERE user_key = {user:String}` + `{ user }`. */
   query<R = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<R[]>;
@@ -65,6 +70,7 @@ export async function openWarehouse(options: WarehouseOptions = {}): Promise<War
   const url = options.url ?? nonEmpty(env['CLICKHOUSE_URL']);
   const log = options.logger;
   let client: ClickHouseClient;
+  let sender: InsertSender;
   let mode: Warehouse['mode'];
   let location: string;
   if (url !== undefined) {
@@ -85,12 +91,15 @@ export async function openWarehouse(options: WarehouseOptions = {}): Promise<War
       clickhouse_settings: SETTINGS,
       request_timeout: 60_000,
     });
+    sender = httpSender(client);
   } else {
     mode = 'chdb';
     location = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
-    client = openChdb(location);
+    const opened = openChdb(location);
+    client = opened.client;
+    sender = chdbSender(opened.connection);
   }
-  const warehouse = wrap(client, mode, location);
+  const warehouse = wrap(client, sender, mode, location);
   try {
     if (mode === 'http') await ping(client, location);
     const report = options.migrate === false ? { applied: [], current: 0 } : await applyMigrations(warehouse, log);
@@ -103,13 +112,13 @@ export async function openWarehouse(options: WarehouseOptions = {}): Promise<War
   }
 }
 
-function openChdb(dir: string): ClickHouseClient {
+function openChdb(dir: string): { client: ClickHouseClient; connection: ChdbConnection } {
   mkdirSync(dir, { recursive: true });
   try {
     // chdb types its Connection against @clickhouse/client-common, the client bundles its own
     // copy of the same interface; they differ only in where the types live.
-    const connection = createChdbConnection({ path: dir }) as unknown as ChdbAsClientConnection;
-    return createClient({ connection, clickhouse_settings: SETTINGS });
+    const connection = createChdbConnection({ path: dir });
+    return { connection, client: createClient({ connection: connection as unknown as ChdbAsClientConnection, clickhouse_settings: SETTINGS }) };
   } catch (err) {
     // chDB refuses a directory another process holds (its `status` file is locked) and, within
     // one process, a second directory while the first is open. Neither is retriable.
@@ -125,22 +134,49 @@ async function ping(client: ClickHouseClient, location: string): Promise<void> {
   if (!r.success) throw new WarehouseError('WAREHOUSE_UNAVAILABLE', `ClickHouse at ${location} did not answer: ${r.error.message}`, { cause: r.error });
 }
 
-function wrap(client: ClickHouseClient, mode: Warehouse['mode'], location: string): Warehouse {
+// Per warehouse: its insert sender, for insertWithFormat (the bench and the equivalence test).
+const senders = new WeakMap<Warehouse, { sender: InsertSender; guard: (what: string) => void }>();
+
+/**
+ * Internal (not exported by index.ts): insert through the encoder of `format` instead of the
+ * default, so the bench and tests can compare every candidate on the same warehouse.
+ */
+export async function insertWithFormat<T extends InsertableTable>(warehouse: Warehouse, table: T, rows: readonly TableRows[T][], format: InsertFormat, into?: string): Promise<void> {
+  const s = senders.get(warehouse);
+  if (s === undefined) throw new TypeError('insertWithFormat: not a warehouse from openWarehouse');
+  s.guard(`insert into ${into ?? table}`);
+  if (rows.length === 0) return;
+  let batch;
+  try {
+    batch = encodeInsert(table, rows, format, into);
+  } catch (err) {
+    throw toWarehouseError(err, `encode ${rows.length} rows for ${table}`);
+  }
+  await s.sender(batch);
+}
+
+/**
+ * Internal: the previous insert path, @clickhouse/client insert() with JSONEachRow (the client
+ * JSON.stringifies each row; chDB then parses the INSERT and its inline rows as one SQL text).
+ * Kept as the reference the equivalence test and the bench compare the fast path against.
+ */
+export async function insertViaClient<T extends InsertableTable>(warehouse: Warehouse, table: T, rows: readonly TableRows[T][], into: string = table): Promise<void> {
+  if (rows.length === 0) return;
+  try {
+    await warehouse.client.insert({ table: into, values: rows as unknown[], format: 'JSONEachRow' });
+  } catch (err) {
+    throw toWarehouseError(err, `insert ${rows.length} rows into ${table}`);
+  }
+}
+
+function wrap(client: ClickHouseClient, sender: InsertSender, mode: Warehouse['mode'], location: string): Warehouse {
   let closed = false;
   const guard = (what: string): void => {
     if (closed) throw new WarehouseError('CLOSED', `${what}: warehouse ${location} is closed`);
   };
-  return {
+  const warehouse: Warehouse = {
     mode, location, client, migrations: { applied: [], current: 0 },
-    async insert(table, rows) {
-      guard(`insert into ${table}`);
-      if (rows.length === 0) return;
-      try {
-        await client.insert({ table, values: rows as unknown[], format: 'JSONEachRow' });
-      } catch (err) {
-        throw toWarehouseError(err, `insert ${rows.length} rows into ${table}`);
-      }
-    },
+    insert: (table, rows) => insertWithFormat(warehouse, table, rows, DEFAULT_INSERT_FORMAT),
     async query<R>(sql: string, params: QueryParams = {}): Promise<R[]> {
       guard('query');
       try {
@@ -164,6 +200,8 @@ function wrap(client: ClickHouseClient, mode: Warehouse['mode'], location: strin
       await client.close();
     },
   };
+  senders.set(warehouse, { sender, guard });
+  return warehouse;
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

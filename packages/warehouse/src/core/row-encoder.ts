@@ -1,0 +1,132 @@
+// Rows -> one insert body, compiled once per table from its column list (columns.ts). Three
+// text formats that chDB's raw insert and a ClickHouse server both parse:
+//   JSONEachRow         one JSON.stringify per row, '\n'-joined: the old path's bytes, minus the client's stream
+//   JSONCompactEachRow  one JSON array per row, values in column order (no key names to write or match)
+//   TabSeparated        hand-escaped text (the cheapest for ClickHouse to parse)
+// Each encoder writes the SAME values the old client.insert(JSONEachRow) path did (the
+// integration test compares both); the bench (bench/insert.bench.ts) picks the default.
+// Values follow row-types.ts: times are integer ms since the epoch (DateTime64(3, 'UTC')).
+import { WarehouseError } from '../errors.ts';
+import type { Column } from './columns.ts';
+
+export const INSERT_FORMATS = ['JSONEachRow', 'JSONCompactEachRow', 'TabSeparated'] as const;
+export type InsertFormat = (typeof INSERT_FORMATS)[number];
+
+export interface RowEncoder {
+  readonly format: InsertFormat;
+  /** The column list to name in `INSERT INTO t (...) FORMAT x` (DEFAULT columns left out). */
+  readonly columns: readonly string[];
+  /** Rows -> body text, one row per line, no trailing newline. Throws ROW_INVALID on a value it cannot write exactly. */
+  encode(rows: readonly object[]): string;
+}
+
+export function compileEncoder(table: string, columns: readonly Column[], format: InsertFormat): RowEncoder {
+  const names = columns.map((c) => c.name);
+  if (format === 'JSONEachRow') {
+    return { format, columns: names, encode: (rows) => rows.map((r) => JSON.stringify(r)).join('\n') };
+  }
+  if (format === 'JSONCompactEachRow') {
+    const n = names.length;
+    return {
+      format, columns: names,
+      encode(rows) {
+        const lines = new Array<string>(rows.length);
+        const values = new Array<unknown>(n);
+        for (let i = 0; i < rows.length; i++) {
+          const r = rows[i] as Record<string, unknown>;
+          for (let j = 0; j < n; j++) values[j] = r[names[j] as string];
+          lines[i] = JSON.stringify(values);
+        }
+        return lines.join('\n');
+      },
+    };
+  }
+  const fields = columns.map((c) => tsvField(table, c));
+  return {
+    format, columns: names,
+    encode(rows) {
+      const lines = new Array<string>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i] as Record<string, unknown>;
+        let line = (fields[0] as FieldWriter)(r[names[0] as string]);
+        for (let j = 1; j < fields.length; j++) line += '\t' + (fields[j] as FieldWriter)(r[names[j] as string]);
+        lines[i] = line;
+      }
+      return lines.join('\n');
+    },
+  };
+}
+
+type FieldWriter = (v: unknown) => string;
+
+// TabSeparated: \N is NULL; inside a field \\ \t \n \r \0 must be escaped (a raw tab or newline
+// would split the row; \r and NUL are escaped as ClickHouse itself writes them).
+const TSV_SPECIAL = /[\\\t\n\r\0]/;
+const TSV_SPECIAL_G = /[\\\t\n\r\0]/g;
+// Inside quoted map keys/values and array elements the quote and the same controls are escaped.
+const QUOTED_SPECIAL = /[\\\t\n\r\0']/;
+const QUOTED_SPECIAL_G = /[\\\t\n\r\0']/g;
+const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0', "'": "\\'" };
+const escapeChar = (c: string): string => ESCAPES[c] as string;
+
+export function escapeTsv(s: string): string {
+  return TSV_SPECIAL.test(s) ? s.replace(TSV_SPECIAL_G, escapeChar) : s;
+}
+
+export function quoteTsv(s: string): string {
+  return `'${QUOTED_SPECIAL.test(s) ? s.replace(QUOTED_SPECIAL_G, escapeChar) : s}'`;
+}
+
+/**
+ * DateTime64(3) text ClickHouse's TabSeparated reader takes unambiguously. It reads "s.mmm" as a
+ * Unix time only when s has 9 or 10 digits (1973-03-03 .. 2286-11-20: "100000000.000" ok,
+ * "10000.000" and "10000000.000" refused as malformed dates); outside that, the calendar form
+ * '1970-01-01 00:00:00.000' (also before 1970: '1969-12-31 23:59:59.999' is -1 ms).
+ */
+export function tsvDateTime64(ms: number): string {
+  if (ms >= 100_000_000_000 && ms < 10_000_000_000_000) {
+    const s = Math.floor(ms / 1000);
+    const f = ms - s * 1000;
+    return `${s}.${f < 10 ? '00' : f < 100 ? '0' : ''}${f}`;
+  }
+  const iso = new Date(ms).toISOString(); // 1969-12-31T23:59:59.999Z
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+function tsvField(table: string, c: Column): FieldWriter {
+  const bad = (v: unknown, why: string): never => {
+    throw new WarehouseError('ROW_INVALID', `${table}.${c.name}=${String(v)}: ${why}`);
+  };
+  const num = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? String(v) : bad(v, 'not a finite number'));
+  let write: FieldWriter;
+  switch (c.kind.type) {
+    case 'string': write = (v) => (typeof v === 'string' ? escapeTsv(v) : bad(v, 'not a string')); break;
+    case 'int': case 'float': write = num; break;
+    case 'bool': write = (v) => (v === true ? 'true' : v === false ? 'false' : bad(v, 'not a boolean')); break;
+    case 'datetime64ms':
+      write = (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? tsvDateTime64(v) : bad(v, 'not an integer of ms')); break;
+    case 'map': {
+      const val: (x: unknown) => string = c.kind.value === 'string'
+        ? (x) => (typeof x === 'string' ? quoteTsv(x) : bad(x, 'map value is not a string'))
+        : num;
+      write = (v) => {
+        if (typeof v !== 'object' || v === null) return bad(v, 'not a map object');
+        let out = '';
+        for (const k in v) out += `${out === '' ? '' : ','}${quoteTsv(k)}:${val((v as Record<string, unknown>)[k])}`;
+        return `{${out}}`; // quoteTsv left no raw tab/newline/backslash
+      };
+      break;
+    }
+    case 'array': {
+      const nullable = c.kind.nullableElement;
+      write = (v) => {
+        if (!Array.isArray(v)) return bad(v, 'not an array');
+        return `[${v.map((x: unknown) => (typeof x === 'string' ? quoteTsv(x) : x === null && nullable ? 'NULL' : bad(x, 'array element is not a string'))).join(',')}]`;
+      };
+      break;
+    }
+  }
+  // JSONEachRow wrote null for NULL and left undefined out (-> the column default); the same here:
+  // \N is NULL in a Nullable column and the default elsewhere (input_format_null_as_default=1).
+  return (v) => (v === null || v === undefined ? '\\N' : write(v));
+}

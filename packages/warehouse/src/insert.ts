@@ -1,0 +1,74 @@
+// The insert path (shell): rows -> one encoded body (core/row-encoder.ts, compiled once per
+// table and format) -> either chDB's raw insert (the Buffer goes to the native side zero-copy
+// and ClickHouse's parallel parser reads it; no INSERT text is built or parsed around the rows)
+// or, in HTTP mode, the same bytes as the body of `INSERT INTO t (cols) FORMAT x` through
+// @clickhouse/client's exec. Both modes share the encoder, so what is stored is the same.
+import { Readable } from 'node:stream';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { ChdbConnection } from 'chdb/connection';
+import { insertColumns } from './core/columns.ts';
+import { compileEncoder } from './core/row-encoder.ts';
+import type { InsertFormat, RowEncoder } from './core/row-encoder.ts';
+import type { InsertableTable } from './core/row-types.ts';
+import { toWarehouseError } from './errors.ts';
+
+/**
+ * The default format, picked by `npm run bench:warehouse` (figures in README.md):
+ * TabSeparated costs the least CPU per row in this process (encoding + chDB's parse).
+ */
+export const DEFAULT_INSERT_FORMAT: InsertFormat = 'TabSeparated';
+
+export interface EncodedInsert {
+  /** Where the rows go: the table, or (tests, bench) a copy with the same columns. */
+  readonly table: string;
+  readonly format: InsertFormat;
+  readonly columns: readonly string[];
+  readonly body: Buffer;
+  readonly rows: number;
+}
+
+export type InsertSender = (batch: EncodedInsert) => Promise<void>;
+
+const encoders = new Map<string, RowEncoder>();
+
+/** The table's encoder for `format`, compiled on first use. */
+export function encoderFor(table: InsertableTable, format: InsertFormat): RowEncoder {
+  const key = `${table}\u0000${format}`;
+  let enc = encoders.get(key);
+  if (enc === undefined) {
+    enc = compileEncoder(table, insertColumns(table), format);
+    encoders.set(key, enc);
+  }
+  return enc;
+}
+
+export function encodeInsert(table: InsertableTable, rows: readonly object[], format: InsertFormat = DEFAULT_INSERT_FORMAT, into: string = table): EncodedInsert {
+  // `into` is written into the INSERT text in HTTP mode (chDB checks identifiers itself).
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(into)) throw new TypeError(`insert target ${JSON.stringify(into)} is not a plain table name`);
+  const enc = encoderFor(table, format);
+  return { table: into, format, columns: enc.columns, body: Buffer.from(enc.encode(rows), 'utf8'), rows: rows.length };
+}
+
+/** chDB: Session.insert's raw form. Its errors are ChdbError with the ClickHouse code as clickhouseCode. */
+export function chdbSender(connection: ChdbConnection): InsertSender {
+  return async (b) => {
+    try {
+      await connection.chdb.rawInsert({ table: b.table, format: b.format, columns: b.columns, values: b.body });
+    } catch (err) {
+      throw toWarehouseError(err, `insert ${b.rows} rows into ${b.table}`);
+    }
+  };
+}
+
+/** A ClickHouse server (or a stack's endpoint): the body after the statement in the URL, as clickhouse-client sends it. */
+export function httpSender(client: ClickHouseClient): InsertSender {
+  return async (b) => {
+    try {
+      const r = await client.exec({ query: `INSERT INTO ${b.table} (${b.columns.join(', ')}) FORMAT ${b.format}`, values: Readable.from([b.body]) });
+      r.stream.resume(); // an INSERT answers with an empty body; drain it so the socket is reused
+      await new Promise<void>((resolve, reject) => { r.stream.once('end', resolve).once('close', resolve).once('error', reject); });
+    } catch (err) {
+      throw toWarehouseError(err, `insert ${b.rows} rows into ${b.table}`);
+    }
+  };
+}
