@@ -2,37 +2,90 @@
 //  core: the pure PartitionProfiler in-process (fold, ticks, forecasts, accuracy, changelog JSON);
 //  e2e:  the profiler service on the embedded broker + registry: events published first, then the
 //        service consumes them all (decode, fold, produce forecasts/accuracy/changelog, commit).
-// Run: node --import tsx services/profiler/bench/profiler.bench.ts [users] [minutes]
+// Run: node --import tsx services/profiler/bench/profiler.bench.ts [users] [minutes] [partitions]
+//        [--baseline=<commit>] [--only=core|e2e]
+// --baseline runs that commit's services/profiler/src (git archive into .baseline/) side by side
+// in the same process, before the current code; every run prints CPU ms per event and the load
+// average, and whether its forecasts equal the first run's (a sha256 over the canonical set).
 // profilerSection is the profiler's section of `npm run bench:ingest` (bench/ingest.bench.ts): it
 // profiles the normalized topic the ingest section filled.
 import { pino } from 'pino';
 import type { Kafka } from 'kafkajs';
 import { Topics } from '@warmcast/kit';
 import type { KitConfig } from '@warmcast/kit';
-import { PartitionProfiler } from '../src/core/partition-profiler.ts';
+import { createHash } from 'node:crypto';
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { NormalizedEvent, UserForecastInput } from '@warmcast/kit';
+import * as coreModule from '../src/core/partition-profiler.ts';
 import { profilerOptions } from '../src/core/options.ts';
+import type { ProfilerOptions } from '../src/core/options.ts';
+import * as serviceModule from '../src/index.ts';
 import { createProfilerService } from '../src/index.ts';
 import { generateEvents } from '../test/fixtures/events.ts';
-import { startStack } from '../test/integration/stack.ts';
+import { forecastSet, startStack } from '../test/integration/stack.ts';
 import { caughtUp } from '../test/integration/child-runner.ts';
 
-export interface ProfilerBenchResult {
+/** One measured run: rates, CPU per event (this process: with e2e, the embedded broker and registry run here too). */
+export interface BenchRun {
+  readonly label: string;
+  readonly seconds: number;
   readonly events: number;
-  readonly users: number;
-  readonly minutes: number;
-  readonly core: { readonly seconds: number; readonly eventsPerSec: number; readonly forecasts: number; readonly forecastsPerSec: number };
-  readonly e2e: { readonly seconds: number; readonly eventsPerSec: number; readonly forecasts: number; readonly forecastsPerSec: number; readonly partitions: number };
+  readonly forecasts: number;
+  readonly cpuMs: number;
+  /** canonical forecasts (userKey@tickTime -> JSON): identical across runs or the figures compare different work */
+  readonly digest: string;
 }
 
-export async function benchProfiler(users = 300, minutes = 120, partitions = 4): Promise<ProfilerBenchResult> {
-  const events = generateEvents({ users, minutes, seed: 1 });
-  // core, one partition holding every user (the worst case for one process)
-  const prof = new PartitionProfiler(0, profilerOptions());
-  let forecasts = 0;
-  const t0 = performance.now();
-  events.forEach((e, i) => { for (const t of prof.fold(e, i)) forecasts += t.forecasts.length; });
-  const coreSec = (performance.now() - t0) / 1000;
+type CoreModule = typeof import('../src/core/partition-profiler.ts');
+type ServiceModule = typeof import('../src/index.ts');
 
+/** The source of `commit` under services/profiler/.baseline/<commit>/ (git archive), for the side-by-side runs. */
+export async function loadBaseline(commit: string): Promise<{ core: CoreModule; service: ServiceModule; options: typeof import('../src/core/options.ts') }> {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const dir = join(root, 'services/profiler/.baseline', commit);
+  if (!existsSync(join(dir, 'services/profiler/src/index.ts'))) {
+    mkdirSync(dir, { recursive: true });
+    execSync(`git -C ${root} archive ${commit} services/profiler/src | tar -x -C ${dir}`);
+  }
+  const src = join(dir, 'services/profiler/src');
+  return {
+    core: (await import(join(src, 'core/partition-profiler.ts'))) as CoreModule,
+    service: (await import(join(src, 'index.ts'))) as ServiceModule,
+    options: (await import(join(src, 'core/options.ts'))) as typeof import('../src/core/options.ts'),
+  };
+}
+
+const digestOf = (forecasts: readonly { readonly userKey: string; readonly tickTime: number }[]): string => {
+  const h = createHash('sha256');
+  for (const v of [...forecastSet(forecasts)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) h.update(v[0]).update(v[1]);
+  return h.digest('hex').slice(0, 16);
+};
+
+/**
+ * The pure core, one partition holding every user (the worst case for one process).
+ * checkpointEvery: 'tick' = a changelog in every tick (the old contract), n = one checkpoint per
+ * n events, as the service does per consumed batch.
+ */
+export function benchCore(label: string, mod: CoreModule, opts: ProfilerOptions, events: readonly NormalizedEvent[], checkpointEvery: 'tick' | number): BenchRun {
+  const prof = checkpointEvery === 'tick' ? new mod.PartitionProfiler(0, opts) : new mod.PartitionProfiler(0, opts, { checkpointEachTick: false });
+  const out: UserForecastInput[] = [];
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  events.forEach((e, i) => {
+    for (const t of prof.fold(e, i)) for (const f of t.forecasts) out.push(f);
+    if (typeof checkpointEvery === 'number' && (i + 1) % checkpointEvery === 0) prof.checkpoint();
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { label, seconds, events: events.length, forecasts: out.length, cpuMs: (cpu.user + cpu.system) / 1000, digest: digestOf(out) };
+}
+
+/** The service on a fresh embedded broker + registry: events published first, then consumed until every output of the last offset is acked. */
+export async function benchE2e(label: string, mod: ServiceModule, events: readonly NormalizedEvent[], partitions: number): Promise<BenchRun> {
   const stack = await startStack(partitions);
   try {
     await stack.publish(events);
@@ -40,18 +93,17 @@ export async function benchProfiler(users = 300, minutes = 120, partitions = 4):
     await admin.connect();
     const ends = await admin.fetchTopicOffsets(Topics.execEventNormalized);
     await admin.disconnect();
-    const service = createProfilerService({ config: stack.config('profiler-bench', 'profiler-bench'), logger: pino({ level: 'silent' }) });
+    const service = mod.createProfilerService({ config: stack.config('profiler-bench', 'profiler-bench'), logger: pino({ level: 'silent' }) });
+    const cpu0 = process.cpuUsage();
     const t1 = performance.now();
     await service.start();
     while (!caughtUp(ends, service.stats())) await new Promise((r) => setTimeout(r, 20));
-    const e2eSec = (performance.now() - t1) / 1000;
+    const seconds = (performance.now() - t1) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     const f = service.stats()['forecasts'] ?? 0;
     await service.close();
-    return {
-      events: events.length, users, minutes,
-      core: { seconds: coreSec, eventsPerSec: events.length / coreSec, forecasts, forecastsPerSec: forecasts / coreSec },
-      e2e: { seconds: e2eSec, eventsPerSec: events.length / e2eSec, forecasts: f, forecastsPerSec: f / e2eSec, partitions },
-    };
+    const published = await stack.readAll(Topics.forecastUserPublished, f);
+    return { label, seconds, events: events.length, forecasts: f, cpuMs: (cpu.user + cpu.system) / 1000, digest: digestOf(published) };
   } finally {
     await stack.stop();
   }
@@ -94,12 +146,29 @@ export const profilerSection = {
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const users = Number(process.argv[2] ?? 300);
-  const minutes = Number(process.argv[3] ?? 120);
-  const r = await benchProfiler(users, minutes);
-  const fmt = (x: number): string => x.toFixed(0);
-  console.log(`profiler bench: ${r.events} events, ${r.users} users, ${r.minutes} minutes of event time`);
-  console.log(`  core (1 partition):          ${fmt(r.core.eventsPerSec)} events/s, ${fmt(r.core.forecastsPerSec)} forecasts/s (${r.core.forecasts} forecasts in ${r.core.seconds.toFixed(1)} s)`);
-  console.log(`  e2e (${r.e2e.partitions} partitions, embedded): ${fmt(r.e2e.eventsPerSec)} events/s, ${fmt(r.e2e.forecastsPerSec)} forecasts/s (${r.e2e.forecasts} forecasts in ${r.e2e.seconds.toFixed(1)} s, incl. start + changelog restore)`);
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const baseline = process.argv.find((a) => a.startsWith('--baseline='))?.slice('--baseline='.length);
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length); // core | e2e
+  const users = Number(args[0] ?? 300);
+  const minutes = Number(args[1] ?? 120);
+  const partitions = Number(args[2] ?? 4);
+  const events = generateEvents({ users, minutes, seed: 1 });
+  const old = baseline === undefined ? undefined : await loadBaseline(baseline);
+  const runs: BenchRun[] = [];
+  const print = (r: BenchRun): void => {
+    runs.push(r);
+    const same = runs[0]?.digest === r.digest ? 'same forecasts' : `FORECASTS DIFFER (${r.digest} vs ${runs[0]?.digest})`;
+    console.log(`  ${r.label.padEnd(44)} ${(r.events / r.seconds).toFixed(0).padStart(6)} events/s ${(r.forecasts / r.seconds).toFixed(0).padStart(7)} forecasts/s ${(r.cpuMs / r.events).toFixed(3).padStart(7)} CPU ms/event ${r.seconds.toFixed(1).padStart(6)} s  load ${loadavg().map((x) => x.toFixed(1)).join(' ')}  ${same}`);
+  };
+  console.log(`profiler bench: ${events.length} events, ${users} users, ${minutes} minutes of event time; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; baseline ${baseline ?? 'none'}`);
+  if (only !== 'e2e') {
+    if (old) print(benchCore(`core ${baseline?.slice(0, 7)} (checkpoint every tick)`, old.core, old.options.profilerOptions(), events, 'tick'));
+    print(benchCore('core new (checkpoint every tick)', coreModule, profilerOptions(), events, 'tick'));
+    print(benchCore('core new (checkpoint per 500 events)', coreModule, profilerOptions(), events, 500));
+  }
+  if (only !== 'core') {
+    if (old) print(await benchE2e(`e2e ${baseline?.slice(0, 7)} (${partitions} partitions, embedded)`, old.service, events, partitions));
+    print(await benchE2e(`e2e new (${partitions} partitions, embedded)`, serviceModule, events, partitions));
+  }
   process.exit(0);
 }

@@ -106,9 +106,10 @@ export function closeMinutes(s: UserState, before: number): number {
   return due.length;
 }
 
-/** Drops history before `minute` (pre: nothing older is needed: model look-back and accuracy windows). */
-export function pruneHistory(s: UserState, minute: number): void {
+/** Drops history before `minute` (pre: nothing older is needed: model look-back and accuracy windows); returns how many minutes went. */
+export function pruneHistory(s: UserState, minute: number): number {
   let i = 0;
   while (i < s.history.length && (s.history[i]?.[0] ?? 0) < minute) i++;
   if (i > 0) s.history.splice(0, i);
+  return i;
 }

@@ -9,8 +9,8 @@ import type { ModelSelector } from '@warmcast/forecast';
 import type { PendingForecast, UserState } from './user-state.ts';
 import { shares } from './user-state.ts';
 import { windowForecast } from './window-forecast.ts';
-import { requestNeed } from './request-need.ts';
-import type { FittedNeed } from './request-need.ts';
+import type { RequestNeedOut } from './request-need.ts';
+import type { CachedModel } from './user-model.ts';
 import { q4 } from './stats-math.ts';
 
 /** The model's empirical sizes, read back through SizeDistribution.quantile at mid-ranks (i + 0.5) / n, which return exactly the i-th smallest sample. */
@@ -26,17 +26,18 @@ export interface UserForecastResult {
   readonly pending: PendingForecast;
 }
 
-/** pre: sel has observed every minute < M = tickTime / 60000. */
-export function forecastUser(s: UserState, sel: ModelSelector, tickTime: number, horizons: readonly number[], fitted: FittedNeed | undefined): UserForecastResult {
+/** pre: model.selector has observed every minute < M = tickTime / 60000; need = requestNeed(s, the partition's fit). */
+export function forecastUser(s: UserState, model: CachedModel, tickTime: number, horizons: readonly number[], need: RequestNeedOut): UserForecastResult {
+  const sel = model.selector;
   const M = tickTime / 60_000;
   const maxH = horizons[horizons.length - 1] ?? 0;
   const p: number[] = [];
   for (let k = 0; k < maxH; k++) p.push(sel.pAny(M + k));
-  const windows = windowForecast(p, modelSizes(sel, 'count'), modelSizes(sel, 'instances'), horizons);
-  const need = requestNeed(s, fitted);
+  const sizes = (model.sizes ??= { counts: modelSizes(sel, 'count'), instances: modelSizes(sel, 'instances') });
+  const windows = windowForecast(p, sizes.counts, sizes.instances, horizons);
   const cores = need.cpuCores.p50;
   const mem = need.memoryMb.p50;
-  const model = sel.chosen.name;
+  const modelName = sel.chosen.name;
   const forecast: UserForecastInput = {
     userKey: s.userKey,
     tickTime,
@@ -55,13 +56,13 @@ export function forecastUser(s: UserState, sel: ModelSelector, tickTime: number,
     tier: s.tier,
     priority: s.priority,
     requestNeed: { cpuCores: need.cpuCores, memoryMb: need.memoryMb, durationMs: need.durationMs, source: need.source },
-    model,
+    model: modelName,
     // event time, not wall time: the output must be a function of the input sequence
     producedAt: tickTime,
   };
   const pending: PendingForecast = {
     t: tickTime,
-    model,
+    model: modelName,
     cores,
     mem,
     h: windows.map((w) => [w.horizonMinutes, w.requests, w.instances, false]),

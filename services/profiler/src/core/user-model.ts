@@ -14,6 +14,12 @@ export interface CachedModel {
   readonly gen: number;
   /** first minute not yet observed */
   next: number;
+  /**
+   * The selector's empirical sizes (request counts, instance counts), sorted; undefined once a
+   * minute with requests was observed since they were read. Reading them back costs n sorts of
+   * n = 32 through SizeDistribution.quantile, and they only change when a busy minute is fed.
+   */
+  sizes: { readonly counts: number[]; readonly instances: number[] } | undefined;
 }
 
 /**
@@ -23,8 +29,9 @@ export interface CachedModel {
  */
 export const MODEL_PRIOR = ComplexityRegression.fallback().predictPAny({});
 
-/** Feeds minutes [from, to) of the user's history (missing minutes are 0). */
-function feed(sel: ModelSelector, s: UserState, from: number, to: number): void {
+/** Feeds minutes [from, to) of the user's history (missing minutes are 0); returns how many had requests. */
+function feed(sel: ModelSelector, s: UserState, from: number, to: number): number {
+  let busy = 0;
   const h = s.history;
   let lo = 0;
   let hi = h.length;
@@ -38,16 +45,18 @@ function feed(sel: ModelSelector, s: UserState, from: number, to: number): void 
     const rec = h[i];
     if (rec && rec[0] === m) {
       sel.observe({ minute: m, count: rec[1], instances: rec[2] });
+      if (rec[1] > 0) busy++;
       i++;
     } else sel.observe({ minute: m, count: 0, instances: 0 });
   }
+  return busy;
 }
 
 /** The model having observed every minute < M. pre: minutes < M are closed in s.history. */
 export function modelThrough(s: UserState, cached: CachedModel | undefined, M: number, G: number): CachedModel {
   const gen = Math.floor((M - 1) / G) * G;
   if (cached && cached.gen === gen && cached.next <= M) {
-    feed(cached.selector, s, cached.next, M);
+    if (feed(cached.selector, s, cached.next, M) > 0) cached.sizes = undefined;
     cached.next = M;
     return cached;
   }
@@ -55,5 +64,5 @@ export function modelThrough(s: UserState, cached: CachedModel | undefined, M: n
   const selector = new ModelSelector({ prior: MODEL_PRIOR, startMinuteOfDay: 0 });
   const from = Math.max(s.firstMinute, gen - G);
   feed(selector, s, from, M);
-  return { selector, gen, next: M };
+  return { selector, gen, next: M, sizes: undefined };
 }
