@@ -17,7 +17,6 @@
 // When durable work fails (after the sink's own retries), the loop cannot skip it: it stops
 // fetching, calls onReset (the handler drops its in-memory state), and rejoins from the last
 // committed offsets, after a back-off. The failing output is re-done from re-delivered input.
-import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { TopicName, TopicValues } from '../generated/catalogue.ts';
 import { Topics } from '../generated/catalogue.ts';
@@ -55,8 +54,40 @@ export interface BatchOutcome {
 
 export type BatchHandler = (batch: DecodedBatch) => BatchOutcome;
 
+/** A fetched message, as kafkajs (KafkaMessage) and @warmcast/lean-client (LeanMessage) give it. */
+export interface LoopMessage {
+  readonly offset: string;
+  readonly key?: Buffer | null;
+  readonly value: Buffer | null;
+  readonly timestamp: string;
+  readonly headers?: RawMessage['headers'];
+}
+
+/** The eachBatch payload fields the loop reads (a subset of kafkajs's EachBatchPayload). */
+export interface LoopBatchPayload {
+  readonly batch: { readonly topic: string; readonly partition: number; readonly highWatermark: string; readonly messages: readonly LoopMessage[] };
+  resolveOffset(offset: string): void;
+  heartbeat(): Promise<void>;
+  isRunning(): boolean;
+  isStale(): boolean;
+}
+
+/**
+ * The part of kafkajs's Consumer the loop uses, so it runs on kafkajs or on
+ * @warmcast/lean-client's LeanConsumer (both satisfy it structurally).
+ * pre: run() resolves once consuming started; after stop(), run() again re-reads committed offsets.
+ */
+export interface LoopConsumer {
+  connect(): Promise<void>;
+  subscribe(subscription: { topics: string[]; fromBeginning?: boolean }): Promise<void>;
+  run(config: { autoCommit: false; eachBatchAutoResolve: false; eachBatch: (payload: LoopBatchPayload) => Promise<void> }): Promise<void>;
+  commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
+  stop(): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
 export interface BatchConsumerLoopOptions {
-  readonly consumer: Consumer;
+  readonly consumer: LoopConsumer;
   readonly topics: readonly TopicName[];
   /** Codecs for decoding, and the dead-letter producer. */
   readonly producer: TypedProducer;
@@ -138,7 +169,7 @@ export class BatchConsumerLoop {
     await this.committing;
   }
 
-  private async onBatch(payload: EachBatchPayload): Promise<void> {
+  private async onBatch(payload: LoopBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
     if (!this.running || this.resetting || !isRunning() || isStale() || batch.messages.length === 0) return;
     const topic = batch.topic as TopicName;
@@ -147,7 +178,9 @@ export class BatchConsumerLoop {
     const dead: DeadLetterInput[] = [];
     for (const m of batch.messages) {
       const raw: RawMessage = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ?? null, value: m.value ?? null, headers: m.headers ?? {} };
-      const d = await codec.decode(raw.value);
+      // Synchronous once the writer schema id is known (every message but the first per id):
+      // no promise per message. decode() only for an id not looked up yet.
+      const d = codec.decodeSync(raw.value) ?? await codec.decode(raw.value);
       if (d.ok) messages.push({ offset: m.offset, key: raw.key, value: d.value, timestamp: m.timestamp, raw });
       else if (d.retriable) throw new Error(`registry unavailable while decoding ${batch.topic}/${batch.partition}@${m.offset}: ${d.text}`); // kafkajs re-fetches the batch after its retry back-off
       else dead.push(toDeadLetter(raw, { code: d.code, text: d.text, attempts: 1 }, this.o.service, this.clock.now()));

@@ -4,9 +4,8 @@
 // hold commits back, and a durable failure resets the handler and re-joins (no commit past it).
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { BatchConsumerLoop } from '../../src/consumer/batch-loop.ts';
-import type { BatchOutcome, DecodedBatch } from '../../src/consumer/batch-loop.ts';
+import type { BatchOutcome, DecodedBatch, LoopBatchPayload, LoopConsumer } from '../../src/consumer/batch-loop.ts';
 import type { TypedProducer } from '../../src/producer.ts';
 
 const topic = 'exec.request.received.v1' as const;
@@ -20,24 +19,30 @@ function deferred(): { promise: Promise<void>; resolve(): void; reject(e: unknow
 }
 
 function fakes(events: string[]) {
-  let eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
+  let eachBatch: ((p: LoopBatchPayload) => Promise<void>) | undefined;
   let runs = 0;
-  const consumer = {
+  const consumer: LoopConsumer = {
     connect: async () => { events.push('connect'); },
     subscribe: async () => {},
-    run: async (cfg: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => { runs += 1; events.push(`run ${runs}`); eachBatch = cfg.eachBatch; },
+    run: async (cfg) => { runs += 1; events.push(`run ${runs}`); eachBatch = cfg.eachBatch; },
     stop: async () => { events.push('stop'); },
     commitOffsets: async (o: { partition: number; offset: string }[]) => { events.push(`commit ${o.map((x) => `${x.partition}@${x.offset}`).join(',')}`); },
     disconnect: async () => { events.push('disconnect'); },
-  } as unknown as Consumer;
+  };
+  // decodeSync answers undefined for values starting with '?' (writer schema not looked up
+  // yet): the loop must then await decode(), which records the lookup.
+  const decoded = (b: Buffer | null) => (b?.[0] === 0 ? { ok: true, value: { requestId: b.subarray(1).toString().replace(/^\?/, '') }, schemaId: 1 } : { ok: false, code: 'DECODE_FAILED', text: 'bad magic', retriable: false });
   const producer = {
-    codec: () => ({ decode: async (b: Buffer | null) => (b?.[0] === 0 ? { ok: true, value: { requestId: b.subarray(1).toString() }, schemaId: 1 } : { ok: false, code: 'DECODE_FAILED', text: 'bad magic', retriable: false }) }),
+    codec: () => ({
+      decodeSync: (b: Buffer | null) => (b?.[1] === 0x3f ? undefined : decoded(b)),
+      decode: async (b: Buffer | null) => { events.push('async decode'); return decoded(b); },
+    }),
     send: async (t: string, m: { value: { sourceOffset: number; reasonCode: string } }[]) => { events.push(`dlq ${t} ${m.map((x) => `${x.value.sourceOffset} ${x.value.reasonCode}`).join(',')}`); },
   } as unknown as TypedProducer;
   const batch = (partition: number, first: number, values: Buffer[]) => eachBatch?.({
     batch: { topic, partition, highWatermark: String(first + values.length), messages: values.map((value, i) => ({ offset: String(first + i), key: null, value, headers: {}, timestamp: '0', attributes: 0 })) },
     heartbeat: async () => {}, isRunning: () => true, isStale: () => false, resolveOffset: (o: string) => { events.push(`resolve ${partition}@${o}`); },
-  } as unknown as EachBatchPayload);
+  });
   return { consumer, producer, batch };
 }
 
@@ -75,6 +80,18 @@ describe('BatchConsumerLoop', () => {
     await batch(0, 5, [msg('a'), Buffer.from('junk'), msg('c')]);
     await loop.drain();
     expect(events).toEqual(['connect', 'run 1', 'handle 2', 'dlq ops.deadletter.v1 6 DECODE_FAILED', 'resolve 0@7', 'commit 0@8']);
+  });
+
+  it('decodes synchronously, awaiting decode() only where decodeSync cannot answer yet', async () => {
+    const events: string[] = [];
+    const { consumer, producer, batch } = fakes(events);
+    const seen: string[] = [];
+    const loop = new BatchConsumerLoop({ consumer, topics: [topic], producer, log, service: 'svc', handler: (b) => { seen.push(...b.messages.map((m) => (m.value as { requestId: string }).requestId)); return { durable: Promise.resolve() }; } });
+    await loop.start();
+    await batch(0, 0, [msg('a'), msg('?b'), msg('c')]);
+    await loop.drain();
+    expect(seen).toEqual(['a', 'b', 'c']);
+    expect(events.filter((e) => e === 'async decode')).toEqual(['async decode']);
   });
 
   it('commits what the handler says (holding back offsets), not the batch end', async () => {
