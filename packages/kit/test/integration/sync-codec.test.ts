@@ -33,8 +33,8 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
-const codecOf = (topic: string, readerText = topicSpec(topic as TopicName).schemaText, now?: () => number): ValueCodec<Record<string, unknown>> =>
-  new ValueCodec<Record<string, unknown>>(createRegistryClient(registry.url), topic, readerText, undefined, now === undefined ? {} : { now });
+const codecOf = (topic: string, readerText = topicSpec(topic as TopicName).schemaText, now?: () => number): ValueCodec<Record<string, unknown>, object> =>
+  new ValueCodec<Record<string, unknown>, object>(createRegistryClient(registry.url), topic, readerText, undefined, now === undefined ? {} : { now });
 
 describe('encodeSync', () => {
   it.each(catalogue.map((t) => [t.name as TopicName]))('%s: same bytes as AvroSerializer, and decodes back', async (topic) => {
