@@ -16,6 +16,7 @@ import { Topics } from '../../src/generated/catalogue.ts';
 import type { TopicName } from '../../src/generated/catalogue.ts';
 import { createRegistryClient, registerSchemas } from '../../src/serde/registry.ts';
 import { ValueCodec } from '../../src/serde/value-codec.ts';
+import type { Guard } from '../../src/breaker.ts';
 
 let dir: string;
 let registry: RunningRegistry;
@@ -160,5 +161,35 @@ describe('schema versions', () => {
     expect(n2).toMatchObject({ ok: true, schemaId: v2Id, value: { requestId: 'new', region: 'eu-west-1' } });
     expect(o2).toMatchObject({ ok: true, schemaId: v2Id, value: { requestId: 'new' } });
     if (o2?.ok === true) expect(o2.value).not.toHaveProperty('region');
+  });
+
+  it('concurrent prepare() calls share one lookup; a failed refresh keeps the schema and is retried 30 s later, not sooner', async () => {
+    let nowMs = 0;
+    let lookups = 0;
+    let down = false;
+    const guard: Guard = (call) => { lookups += 1; return down ? Promise.reject(new Error('ECONNREFUSED')) : call(); };
+    const codec = new ValueCodec<Record<string, unknown>, object>(createRegistryClient(registry.url), Topics.poolStatusReported, topicSpec(Topics.poolStatusReported).schemaText, guard, { now: () => nowMs });
+    await Promise.all([codec.prepare(), codec.prepare(), codec.encode(fixtures[Topics.poolStatusReported].value)]);
+    expect(lookups).toBe(1);
+    const id = codec.writerSchemaId;
+
+    down = true;
+    nowMs = 300_000;
+    codec.refreshIfStale();
+    codec.refreshIfStale(); // one re-read at a time
+    await codec.settled();
+    expect(lookups).toBe(2);
+    expect(codec.encodeSync(fixtures[Topics.poolStatusReported].value).readInt32BE(1)).toBe(id);
+
+    nowMs += 29_999;
+    codec.refreshIfStale();
+    await codec.settled();
+    expect(lookups).toBe(2);
+    down = false;
+    nowMs += 1;
+    codec.refreshIfStale();
+    await codec.settled();
+    expect(lookups).toBe(3);
+    expect(codec.writerSchemaId).toBe(id);
   });
 });
