@@ -3,9 +3,8 @@
 import kafkajs from 'kafkajs';
 import type { Kafka, Producer } from 'kafkajs';
 import type { SchemaRegistryClient } from '@confluentinc/schemaregistry';
-import { Topics, WarmcastError } from '@warmcast/kit';
-import type { NormalizedEventInput } from '@warmcast/kit';
-import { FastValueEncoder } from './fast-encoder.ts';
+import { Topics, ValueCodec, WarmcastError, topicSpec } from '@warmcast/kit';
+import type { NormalizedEvent, NormalizedEventInput } from '@warmcast/kit';
 
 export interface Forwarder {
   start(): Promise<void>;
@@ -36,22 +35,23 @@ export function chunkByBytes<M extends { key: string | null; value: Buffer }>(me
 /** kafkajs producer, idempotent, one request in flight: per-key order survives retries. */
 export class KafkajsForwarder implements Forwarder {
   private readonly producer: Producer;
-  private readonly encoder: FastValueEncoder<NormalizedEventInput>;
+  private readonly encoder: ValueCodec<NormalizedEvent, NormalizedEventInput>;
   sent = 0;
 
   constructor(kafka: Kafka, registry: SchemaRegistryClient) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
-    this.encoder = new FastValueEncoder(registry, Topics.execEventNormalized);
+    this.encoder = new ValueCodec(registry, Topics.execEventNormalized, topicSpec(Topics.execEventNormalized).schemaText);
   }
 
   async start(): Promise<void> {
-    await this.encoder.start();
+    await this.encoder.prepare();
     await this.producer.connect();
   }
 
   async send(messages: readonly { key: string; value: NormalizedEventInput }[]): Promise<void> {
     if (messages.length === 0) return;
-    const encoded = messages.map((m) => ({ key: m.key, value: this.encoder.encode(m.value) }));
+    this.encoder.refreshIfStale();
+    const encoded = messages.map((m) => ({ key: m.key, value: this.encoder.encodeSync(m.value) }));
     try {
       for (const chunk of chunkByBytes(encoded, MAX_REQUEST_BYTES)) await this.producer.send({ topic: Topics.execEventNormalized, acks: -1, messages: chunk });
     } catch (err) {

@@ -14,9 +14,8 @@ import type { Socket } from 'node:net';
 import type { SchemaRegistryClient } from '@confluentinc/schemaregistry';
 import { ApiKey, decodeResponse, encodeRecordBatch, encodeRequest } from '@warmcast/kafka-protocol';
 import type { MetadataResponse, ProduceResponse, RecordInput } from '@warmcast/kafka-protocol';
-import { Topics, WarmcastError } from '@warmcast/kit';
-import type { Logger, NormalizedEventInput } from '@warmcast/kit';
-import { FastValueEncoder } from './fast-encoder.ts';
+import { Topics, ValueCodec, WarmcastError, topicSpec } from '@warmcast/kit';
+import type { Logger, NormalizedEvent, NormalizedEventInput } from '@warmcast/kit';
 import { MAX_REQUEST_BYTES } from './forwarder.ts';
 import type { Forwarder } from './forwarder.ts';
 
@@ -131,25 +130,26 @@ interface Layout {
 export class LeanForwarder implements Forwarder {
   sent = 0;
   private readonly topic: string;
-  private readonly encoder: FastValueEncoder<NormalizedEventInput>;
+  private readonly encoder: ValueCodec<NormalizedEvent, NormalizedEventInput>;
   private readonly connections = new Map<string, Connection>();
   private layout: Layout | undefined;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: LeanForwarderOptions) {
     this.topic = o.topic ?? Topics.execEventNormalized;
-    this.encoder = new FastValueEncoder(o.registry, this.topic);
+    this.encoder = new ValueCodec(o.registry, this.topic, topicSpec(this.topic as typeof Topics.execEventNormalized).schemaText);
   }
 
   async start(): Promise<void> {
-    await this.encoder.start();
+    await this.encoder.prepare();
     this.layout = await this.fetchLayout();
   }
 
   send(messages: readonly { key: string; value: NormalizedEventInput }[]): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
     // Encode now (synchronously, in call order); send one request at a time.
-    const records = messages.map((m): RecordInput & { key: Buffer } => ({ key: Buffer.from(m.key, 'utf8'), value: this.encoder.encode(m.value), timestamp: m.value.ingestedAt }));
+    this.encoder.refreshIfStale();
+    const records = messages.map((m): RecordInput & { key: Buffer } => ({ key: Buffer.from(m.key, 'utf8'), value: this.encoder.encodeSync(m.value), timestamp: m.value.ingestedAt }));
     const run = this.chain.then(() => this.sendWithRetry(records));
     this.chain = run.catch(() => undefined);
     return run;
