@@ -8,7 +8,7 @@ import type { HmacKey } from './core/pseudonym.ts';
 
 const OPTION_KEYS = [
   'referenceClock', 'pairWindowMs', 'maxPending', 'storeRawUserIds', 'batchMaxRows', 'batchMaxDelayMs', 'maxInFlightBatches',
-  'featureCacheSize', 'forwarder', 'maxFutureSkewMs', 'maxLatenessMs', 'maxProduceDelayMs', 'maxIdChars', 'maxSourceChars',
+  'featureCacheSize', 'forwarder', 'consumer', 'maxFutureSkewMs', 'maxLatenessMs', 'maxProduceDelayMs', 'maxIdChars', 'maxSourceChars',
   'maxTags', 'maxTagChars', 'maxDurationMs', 'maxMemoryMb', 'maxCpuCores',
 ] as const;
 

@@ -1,4 +1,4 @@
-// The ingest shell: kafkajs batches in -> IngestCore (pure) -> raw rows to ClickHouse
+// The ingest shell: kafkajs or lean-client batches in -> IngestCore (pure) -> raw rows to ClickHouse
 // (BatchWriter: size/time batches behind a breaker), normalized events to
 // exec.event.normalized.v1, invalid events to ops.deadletter.v1 -> commit.
 //
@@ -22,13 +22,14 @@ import { KafkajsForwarder } from './shell/forwarder.ts';
 import type { Forwarder } from './shell/forwarder.ts';
 import { LeanForwarder } from './shell/lean-forwarder.ts';
 import { CoPartitionedAssigner } from './shell/co-partitioned-assigner.ts';
+import { LeanConsumer, coPartitionedAssigner } from '@warmcast/lean-client';
 import type { CodeParsers } from './core/features.ts';
 import type { IngestService, IngestServiceOptions } from './service-types.ts';
 
 const INPUT_TOPICS = [Topics.execRequestReceived, Topics.execMetricsReported] as const;
 
 function isFullOptions(o: unknown): o is IngestOptions {
-  return typeof o === 'object' && o !== null && Object.isFrozen(o) && 'limits' in o && 'forwarder' in o;
+  return typeof o === 'object' && o !== null && Object.isFrozen(o) && 'limits' in o && 'forwarder' in o && 'consumer' in o;
 }
 
 export function createIngestService(so: IngestServiceOptions): IngestService {
@@ -89,7 +90,10 @@ export function createIngestService(so: IngestServiceOptions): IngestService {
   };
 
   const loop: BatchConsumerLoop = new BatchConsumerLoop({
-    consumer: kit.kafka.consumer({ groupId: so.config.groupId, maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 32 * 1024 * 1024, partitionAssigners: [CoPartitionedAssigner] }),
+    // Same fetch sizes and the same assignment protocol on both, so lean and kafkajs members can share the group.
+    consumer: options.consumer === 'lean'
+      ? new LeanConsumer({ brokers: so.config.kafkaBrokers, clientId: so.config.clientId, groupId: so.config.groupId, maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 32 * 1024 * 1024, assigners: [coPartitionedAssigner], log: log.child({ unit: 'lean-consumer' }) })
+      : kit.kafka.consumer({ groupId: so.config.groupId, maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 32 * 1024 * 1024, partitionAssigners: [CoPartitionedAssigner] }),
     topics: [...INPUT_TOPICS], producer: kit.producer, handler, log, service: so.config.clientId, metrics: kit.metrics,
     fromBeginning: so.fromBeginning ?? true, maxInFlight: options.maxInFlightBatches,
     onReset: () => { core = newCore(); fetched = new Map(); },

@@ -5,25 +5,12 @@
 // partition p of every topic goes to member (p mod members) in member-id order.
 import kafkajs from 'kafkajs';
 import type { PartitionAssigner } from 'kafkajs';
+import { CO_PARTITIONED_PROTOCOL, coPartition } from '@warmcast/lean-client';
 
 const { AssignerProtocol } = kafkajs;
-export const CO_PARTITIONED_PROTOCOL = 'WarmcastCoPartitioned';
-
-/** Pure: partition p of every topic -> sorted member p % n. */
-export function coPartition(memberIds: readonly string[], partitionsByTopic: Readonly<Record<string, readonly number[]>>): Map<string, Record<string, number[]>> {
-  const sorted = [...memberIds].sort();
-  const out = new Map<string, Record<string, number[]>>();
-  if (sorted.length === 0) return out;
-  for (const [topic, partitions] of Object.entries(partitionsByTopic)) {
-    for (const p of partitions) {
-      const member = sorted[p % sorted.length]!;
-      let a = out.get(member);
-      if (a === undefined) { a = {}; out.set(member, a); }
-      (a[topic] ??= []).push(p);
-    }
-  }
-  return out;
-}
+// The pure split and the protocol name live in @warmcast/lean-client, so a lean member and a
+// kafkajs member of one group compute the same assignment under the same name.
+export { CO_PARTITIONED_PROTOCOL, coPartition };
 
 export const CoPartitionedAssigner: PartitionAssigner = ({ cluster }) => ({
   name: CO_PARTITIONED_PROTOCOL,

@@ -15,6 +15,9 @@ describe('ingest options', () => {
     expect(() => ingestEnv({ WARMCAST_INGEST_REFERENCE_CLOCK: 'sundial' })).toThrow('WARMCAST_INGEST_REFERENCE_CLOCK="sundial" must be one of wall, watermark, none');
     expect(() => ingestEnv({ WARMCAST_INGEST_BATCH_MAX_ROWS: '0' })).toThrow('WARMCAST_INGEST_BATCH_MAX_ROWS="0" must be an integer in 1..1000000');
     expect(() => ingestOptions({ pairWindow: 5 })).toThrow('pairWindow=5 must be a known key');
+    expect(ingestEnv({ WARMCAST_INGEST_CONSUMER: 'kafkajs' }).consumer).toBe('kafkajs');
+    expect(DEFAULT_INGEST_OPTIONS.consumer).toBe('lean');
+    expect(() => ingestEnv({ WARMCAST_INGEST_CONSUMER: 'rdkafka' })).toThrow('WARMCAST_INGEST_CONSUMER="rdkafka" must be one of kafkajs, lean');
   });
   it('requires an HMAC key of >= 32 bytes unless the dev key is allowed, and never echoes it', () => {
     expect(() => hmacKeysFromEnv({})).toThrow(/WARMCAST_INGEST_HMAC_KEY is not set/);

@@ -1,5 +1,6 @@
 // The service with forwarder=lean end to end (broker + registry + chDB): same outputs as the
-// kafkajs forwarder, keyed by userKey, read back with kafkajs.
+// kafkajs forwarder, keyed by userKey, read back with kafkajs. Consumer: lean (the default),
+// then the same input again through the kafkajs consumer in another group.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topics } from '@warmcast/kit';
 import { createIngestService } from '../../src/service.ts';
@@ -34,5 +35,17 @@ describe('ingest service with the lean forwarder', () => {
     }
     const [n] = await stack.warehouse.query<{ n: number }>('SELECT count() AS n FROM raw_metrics');
     expect(n?.n).toBe(24);
+  }, 90_000);
+
+  it('does the same on the kafkajs consumer (consumer=kafkajs)', async () => {
+    const service = createIngestService({ config: stack.config({ groupId: 'ingest-kafkajs' }), warehouse: stack.warehouse, hmacKey: key, options: { forwarder: 'lean', consumer: 'kafkajs', batchMaxDelayMs: 20 } });
+    await service.start();
+    await expect.poll(() => service.stats()['commits'] ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => service.stats()['forwarded'], { timeout: 20_000 }).toBe(24);
+    const stats = service.stats();
+    await service.close();
+    expect(stats).toMatchObject({ requests: 24, metrics: 24, paired: 24, rejected: 0 });
+    const [n] = await stack.warehouse.query<{ n: number }>('SELECT count() AS n FROM raw_metrics');
+    expect(n?.n).toBe(48); // this group's 24 beside the first test's 24
   }, 90_000);
 });

@@ -44,4 +44,32 @@ describe('CoPartitionedAssigner on the embedded broker', () => {
       await stack.stop();
     }
   }, 60_000);
+
+  it('a lean member and a kafkajs member (CoPartitionedAssigner) in one group split partitions the same way', async () => {
+    const { startStack } = await import('../integration/stack.ts');
+    const { Topics } = await import('@warmcast/kit');
+    const { CoPartitionedAssigner } = await import('../../src/shell/co-partitioned-assigner.ts');
+    const { LeanConsumer } = await import('@warmcast/lean-client');
+    const stack = await startStack({ warehouse: false });
+    try {
+      await stack.prepare(3);
+      const topics = [Topics.execRequestReceived, Topics.execMetricsReported];
+      let kjAssigned: Record<string, number[]> = {};
+      const kj = stack.kafka('member-kafkajs').consumer({ groupId: 'copart-mixed', partitionAssigners: [CoPartitionedAssigner], sessionTimeout: 10_000, heartbeatInterval: 300 });
+      kj.on(kj.events.GROUP_JOIN, (e) => { kjAssigned = e.payload.memberAssignment; });
+      await kj.connect();
+      await kj.subscribe({ topics, fromBeginning: true });
+      await kj.run({ eachMessage: async () => {} });
+      const lean = new LeanConsumer({ brokers: stack.brokers, clientId: 'member-lean', groupId: 'copart-mixed', heartbeatIntervalMs: 300, maxWaitMs: 100 });
+      await lean.connect();
+      await lean.subscribe({ topics, fromBeginning: true });
+      await lean.run({ eachBatch: async () => {} });
+      const view = (a: Record<string, number[]>): string => `${[...(a[topics[0]!] ?? [])].sort().join(',')}|${[...(a[topics[1]!] ?? [])].sort().join(',')}`;
+      await expect.poll(() => [view(kjAssigned), view(lean.currentAssignment())].sort(), { timeout: 30_000 }).toEqual(['0,2|0,2', '1|1']);
+      await lean.disconnect();
+      await kj.disconnect();
+    } finally {
+      await stack.stop();
+    }
+  }, 60_000);
 });
