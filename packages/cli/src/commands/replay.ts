@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import {
-  RISK_SWEEP, TraceError, defaultWarmup, neuralForecasts, formatDecisions, formatReportTable, frontierSvg, instanceMatrix, loadTrace, runModelPolicy, runReplay,
+  RISK_SWEEP, TraceError, combinedForecasts, combinerFeatureNames, defaultWarmup, neuralForecasts, formatDecisions, formatReportTable, frontierSvg, instanceMatrix, loadTrace, runModelPolicy, runReplay,
   type FrontierSeries, type ReplayReport,
 } from '@warmcast/forecast';
 
@@ -23,6 +23,7 @@ interface ReplayFlags {
   plot?: string;
   neural: boolean;
   neuralEpochs?: number;
+  combiner: boolean;
 }
 
 function integer(value: string): number {
@@ -66,6 +67,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--plot <file>', 'write the cold-start vs memory frontier as SVG')
     .option('--neural', 'also run warmcast with the global neural model as a candidate (trained on warm-up minutes before warmup - 120; ~1-2 min extra)', false)
     .option('--neural-epochs <n>', 'training epochs of the neural model (default 12)', integer)
+    .option('--no-combiner', 'leave the global learned combiner out of warmcast\'s model choice (the figures before it)')
     .action(async (flags: ReplayFlags) => {
       try {
         await replay(flags);
@@ -97,6 +99,10 @@ async function replay(flags: ReplayFlags): Promise<void> {
         ...(tty ? { onProgress: (t: number, total: number) => progressBar('neural predict', t, total) } : {}),
       })
     : undefined;
+  const tc = performance.now();
+  const r = instanceMatrix(trace);
+  const comb = flags.combiner && flags.policy !== 'fixed' && flags.policy !== 'hybrid' && !/^fixed-/.test(flags.policy) ? combinedForecasts(trace, r, warmup) : undefined;
+  const combSeconds = (performance.now() - tc) / 1000;
   const risks = flags.sweep ? [...new Set([...RISK_SWEEP, flags.risk])].sort((a, b) => a - b) : [flags.risk];
   const rep = runReplay(trace, {
     warmup,
@@ -104,21 +110,24 @@ async function replay(flags: ReplayFlags): Promise<void> {
     risks,
     clockMs: () => performance.now(),
     ...(neural ? { neural } : {}),
+    ...(comb ? { combined: comb.pAny } : {}),
     ...(tty ? { onProgress: progressBar } : {}),
   });
+  if (comb) rep.combiner = { fits: comb.fits, seconds: combSeconds, features: combinerFeatureNames(), coefficientsByBand: comb.coefficients };
   if (neural) {
     rep.neural = { fitSeconds: neural.fitSeconds, predictSeconds: neural.predictSeconds, backend: neural.backend, finalLoss: neural.finalLoss, trainedOnMinutes: fitEnd };
   }
   process.stdout.write(
     `trace ${flags.trace}: ${trace.layout} layout, ${trace.functions.length} functions, ${trace.minutes} minutes from minute-of-day ${trace.startMinuteOfDay}; warm-up ${warmup}, scored ${trace.minutes - warmup}\n` +
       `fixed-10 reference: cold ${rep.fixed10.coldStartPct.toFixed(3)} %, wasted ${rep.fixed10.wastedGbMinutes.toFixed(0)} GB-minutes\n` +
+      (comb ? `combiner: ${comb.fits} hourly fits over all functions in ${combSeconds.toFixed(1)} s (shared by every knob value)\n` : '') +
       (neural ? `neural model: trained on minutes 0..${fitEnd - 1} in ${neural.fitSeconds.toFixed(1)} s (${neural.backend}), batched predictions for ${trace.minutes - fitEnd} minutes in ${neural.predictSeconds.toFixed(1)} s\n` : '') +
       formatReportTable(rep) + '\n',
   );
   if (flags.report) writeFileSync(flags.report, JSON.stringify(rep, null, 2) + '\n');
   if (flags.plot) writeFileSync(flags.plot, frontierSvg(`${trace.layout} trace: cold starts vs idle memory (scored after minute ${warmup})`, plotSeries(rep)));
   if (flags.decisions) {
-    const run = runModelPolicy(trace, instanceMatrix(trace), { risk: flags.risk, warmup, ...(neural ? { neural } : {}) });
+    const run = runModelPolicy(trace, r, { risk: flags.risk, warmup, ...(neural ? { neural } : {}), ...(comb ? { combined: comb.pAny } : {}) });
     writeFileSync(flags.decisions, formatDecisions(trace, run.w));
   }
   process.stdout.write(`total ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);

@@ -36,6 +36,8 @@ export interface ReplayOptions {
   readonly onProgress?: (label: string, t: number, total: number) => void;
   /** when given, warmcast is also run with the neural model as an extra candidate ('warmcast+neural') */
   readonly neural?: { readonly pAny: readonly ArrayLike<number>[]; readonly from: number };
+  /** the global combiner's forecasts (replay/combined-forecasts.ts), a candidate of every warmcast variant */
+  readonly combined?: readonly ArrayLike<number>[];
 }
 
 export interface ReplayReport {
@@ -43,6 +45,8 @@ export interface ReplayReport {
   /** filled in by the shell when the neural model ran */
   neural?: { fitSeconds: number; predictSeconds: number; backend: string; finalLoss: number; trainedOnMinutes: number };
   readonly fixed10: { coldStartPct: number; wastedGbMinutes: number };
+  /** filled in by the shell when the combiner ran (once per trace, shared by every knob value) */
+  combiner?: { fits: number; seconds: number; features: string[]; coefficientsByBand: number[][] };
   readonly results: PolicyResult[];
 }
 
@@ -86,6 +90,7 @@ export function runReplay(trace: Trace, opts: ReplayOptions): ReplayReport {
       const run = runModelPolicy(trace, r, {
         risk,
         warmup: opts.warmup,
+        ...(opts.combined ? { combined: opts.combined } : {}),
         ...(v.neural ? { neural: v.neural } : {}),
         ...(opts.onProgress ? { onProgress: (t: number, total: number) => opts.onProgress?.(`${v.name} risk=${risk}`, t, total) } : {}),
       });

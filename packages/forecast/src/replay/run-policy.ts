@@ -3,6 +3,7 @@
 // the models minute t. Time is the slot index; nothing here reads a clock.
 import { ComplexityRegression } from '../models/complexity-prior.ts';
 import { ModelSelector } from '../models/model-selector.ts';
+import { CombinedOccurrence } from '../models/combined-occurrence.ts';
 import { NeuralOccurrence } from '../models/neural-occurrence.ts';
 import { instancesToWarm, warmThreshold } from '../policy/keep-warm.ts';
 import type { Trace } from './trace.ts';
@@ -15,6 +16,8 @@ export interface PolicyRunOptions {
   readonly onProgress?: (t: number, total: number) => void;
   /** the global neural model's forecasts (replay/neural-forecasts.ts), added as a candidate model */
   readonly neural?: { readonly pAny: readonly ArrayLike<number>[]; readonly from: number };
+  /** the global combiner's forecasts (replay/combined-forecasts.ts), added as a candidate model */
+  readonly combined?: readonly ArrayLike<number>[];
 }
 
 export interface PolicyRun {
@@ -41,7 +44,11 @@ export function runModelPolicy(trace: Trace, r: readonly Int32Array[], opts: Pol
   const models = trace.functions.map((fn, f) => {
     const p0 = prior.predictPAny({ memoryMb: fn.memoryMb, durationSec: fn.durationSec });
     const row = opts.neural?.pAny[f];
-    const extra = opts.neural && row ? [new NeuralOccurrence(row, opts.neural.from, p0)] : [];
+    const combined = opts.combined?.[f];
+    const extra = [
+      ...(combined ? [new CombinedOccurrence(combined)] : []),
+      ...(opts.neural && row ? [new NeuralOccurrence(row, opts.neural.from, p0)] : []),
+    ];
     return new ModelSelector({ prior: p0, startMinuteOfDay: trace.startMinuteOfDay, extra });
   });
   const theta = trace.functions.map((fn) => warmThreshold(opts.risk, fn.memoryMb));
