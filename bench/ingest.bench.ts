@@ -3,18 +3,23 @@
  *
  *   npm run bench:ingest                 # 200k events (requests + metrics) from the bundled sample
  *   BENCH_EVENTS=50000 npm run bench:ingest
- *   BENCH_FORWARDER=lean npm run bench:ingest
+ *   BENCH_CONSUMER=lean BENCH_FORWARDER=lean npm run bench:ingest   # one end-to-end run with these clients
+ *   BENCH_E2E=kafkajs/kafkajs,lean/lean npm run bench:ingest       # consumer/forwarder pairs (the default)
+ *   BENCH_PROFILER=0 npm run bench:ingest                          # skip the profiler section
  *
  * Broker and registry run as child processes (`warmcast broker` / `warmcast registry`), as in
  * production, so they compete with ingest for this machine's cores as they would; chDB runs
  * in-process (it is a library). Steps:
  *   1. events from the bundled Azure sample via @warmcast/traffic (requests, and every request's
  *      metrics), Avro-encoded and pre-loaded into the two input topics (12 partitions each);
- *   2. pure stages on the same events, one at a time: decode, core (validate + pseudonymize +
- *      features + pair + map), encode normalized, ClickHouse insert, produce;
- *   3. end to end: a fresh ingest service from the first fetch to the commit covering the last
- *      input offset, then checks: rows in ClickHouse = valid inputs, normalized events on the
- *      topic = requests (all paired).
+ *   2. stages on the same events, one at a time: fetch only (kafkajs and lean consumers, eachBatch
+ *      doing nothing), decode (awaited per message, and decodeSync), core (validate + pseudonymize
+ *      + features + pair + map), encode normalized (avsc, and the kit's encodeSync), ClickHouse
+ *      insert, produce;
+ *   3. end to end, once per consumer/forwarder pair (old configuration first, side by side): a
+ *      fresh ingest service in its own group from the first fetch to the commit covering the last
+ *      input offset, then checks: rows in ClickHouse = valid inputs, normalized events added to
+ *      the topic = requests (all paired). The profiler section then reads every copy.
  * Sections run in order on one shared context; the profiler's section can be appended to
  * SECTIONS (it finds the normalized topic filled by the ingest section).
  */
@@ -42,11 +47,23 @@ import {
   DEV_HMAC_KEY, FeatureCache, MAX_REQUEST_BYTES, chunkByBytes, IngestCore, Pseudonymizer, REPLAY_LIMITS, createIngestService, emptyOutput, loadParsers,
 } from '@warmcast/ingest';
 import type { Decoded } from '@warmcast/ingest';
+import { LeanConsumer } from '@warmcast/lean-client';
 import { profilerSection } from '../services/profiler/bench/profiler.bench.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
-const FORWARDER = (process.env['BENCH_FORWARDER'] ?? 'kafkajs') as 'kafkajs' | 'lean';
+type Client = 'kafkajs' | 'lean';
+const client = (v: string | undefined, what: string): Client => {
+  if (v === 'kafkajs' || v === 'lean') return v;
+  throw new Error(`${what}=${String(v)} must be kafkajs or lean`);
+};
+/** consumer/forwarder pairs run end to end, in order (the old configuration first). */
+const E2E: { consumer: Client; forwarder: Client }[] = process.env['BENCH_CONSUMER'] !== undefined || process.env['BENCH_FORWARDER'] !== undefined
+  ? [{ consumer: client(process.env['BENCH_CONSUMER'] ?? 'lean', 'BENCH_CONSUMER'), forwarder: client(process.env['BENCH_FORWARDER'] ?? 'kafkajs', 'BENCH_FORWARDER') }]
+  : (process.env['BENCH_E2E'] ?? 'kafkajs/kafkajs,lean/lean').split(',').map((pair) => {
+    const [c, f] = pair.split('/');
+    return { consumer: client(c, 'BENCH_E2E consumer'), forwarder: client(f, 'BENCH_E2E forwarder') };
+  });
 const PARTITIONS = 12;
 
 export interface BenchContext {
@@ -180,6 +197,32 @@ const ingestSection: BenchSection = {
     rows.push({ section, stage: 'pre-load (kafkajs producer; not part of ingest)', events: encoded.length, seconds: load.seconds, cpu: load.cpu, childCpu: load.childCpu });
 
     // --- Stages, one at a time, on the same data ---
+    // Fetch only: every input message once, eachBatch doing nothing (fresh group each).
+    const inputs = [Topics.execRequestReceived, Topics.execMetricsReported];
+    const fetchOnly = async (which: Client): Promise<number> => {
+      let seen = 0;
+      let done!: () => void;
+      const finished = new Promise<void>((r) => { done = r; });
+      const onBatch = (n: number): void => { seen += n; if (seen >= encoded.length) done(); };
+      const sizes = { maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 32 * 1024 * 1024 };
+      const consumer = which === 'lean'
+        ? new LeanConsumer({ brokers: ctx.brokers, clientId: 'bench-fetch', groupId: 'bench-fetch-lean', ...sizes })
+        : ctx.kafka.consumer({ groupId: 'bench-fetch-kafkajs', ...sizes });
+      await consumer.connect();
+      await consumer.subscribe({ topics: inputs, fromBeginning: true });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async ({ batch, resolveOffset }) => {
+        const last = batch.messages[batch.messages.length - 1];
+        if (last !== undefined) resolveOffset(last.offset);
+        onBatch(batch.messages.length);
+      } });
+      await finished;
+      await consumer.disconnect();
+      return seen;
+    };
+    for (const which of ['kafkajs', 'lean'] as const) {
+      const f = await timed(() => fetchOnly(which));
+      rows.push({ section, stage: `fetch only (${which} consumer, join included)`, events: f.value, seconds: f.seconds, cpu: f.cpu, childCpu: f.childCpu });
+    }
     const codecs = {
       [Topics.execRequestReceived]: new ValueCodec<ExecutionRequest>(registry, Topics.execRequestReceived, topicSpec(Topics.execRequestReceived).schemaText),
       [Topics.execMetricsReported]: new ValueCodec<ExecutionMetrics>(registry, Topics.execMetricsReported, topicSpec(Topics.execMetricsReported).schemaText),
@@ -196,7 +239,17 @@ const ingestSection: BenchSection = {
       }
       return out;
     });
-    rows.push({ section, stage: 'decode (ValueCodec, Avro resolution)', events: encoded.length, seconds: dec.seconds, cpu: dec.cpu, childCpu: dec.childCpu });
+    rows.push({ section, stage: 'decode (ValueCodec.decode awaited per message: old loop)', events: encoded.length, seconds: dec.seconds, cpu: dec.cpu, childCpu: dec.childCpu });
+    const decSync = await timed(async () => {
+      let n = 0;
+      for (const e of encoded) {
+        const codec = codecs[e.topic as keyof typeof codecs];
+        const d = codec.decodeSync(e.value) ?? await codec.decode(e.value);
+        if (d.ok) n++;
+      }
+      return n;
+    });
+    rows.push({ section, stage: 'decode (decodeSync ?? decode: batch loop now)', events: encoded.length, seconds: decSync.seconds, cpu: decSync.cpu, childCpu: decSync.childCpu });
     const parsers = await loadParsers();
     const newCore = (): IngestCore => new IngestCore({ limits: REPLAY_LIMITS, referenceClock: 'watermark', pairWindowMs: 300_000, maxPending: 100_000, storeRawUserIds: false, pseudonymizer: new Pseudonymizer(DEV_HMAC_KEY), features: new FeatureCache(parsers) });
     let core = newCore();
@@ -213,7 +266,11 @@ const ingestSection: BenchSection = {
     rows.push({ section, stage: 'core again (JIT warm, fresh caches)', events: encoded.length, seconds: warm.seconds, cpu: warm.cpu, childCpu: warm.childCpu });
     const normType = avro.Type.forSchema(JSON.parse(topicSpec(Topics.execEventNormalized).schemaText) as avro.Schema);
     const enc = await timed(() => out.normalized.map((n) => Buffer.concat([Buffer.alloc(5), normType.toBuffer(n.value as NormalizedEventInput)])));
-    rows.push({ section, stage: 'encode normalized (avsc + 5-byte header)', events: out.normalized.length, seconds: enc.seconds, cpu: enc.cpu, childCpu: enc.childCpu });
+    rows.push({ section, stage: 'encode normalized (avsc + 5-byte header: old)', events: out.normalized.length, seconds: enc.seconds, cpu: enc.cpu, childCpu: enc.childCpu });
+    const normCodec = new ValueCodec<unknown, NormalizedEventInput>(registry, Topics.execEventNormalized, topicSpec(Topics.execEventNormalized).schemaText);
+    await normCodec.prepare();
+    const encSync = await timed(() => out.normalized.map((n) => normCodec.encodeSync(n.value as NormalizedEventInput)));
+    rows.push({ section, stage: 'encode normalized (kit encodeSync: forwarders now)', events: out.normalized.length, seconds: encSync.seconds, cpu: encSync.cpu, childCpu: encSync.childCpu });
     const ins = await timed(async () => {
       for (let i = 0; i < out.rawRequests.length; i += 20_000) await ctx.warehouse.insert(Tables.rawRequests, out.rawRequests.slice(i, i + 20_000));
       for (let i = 0; i < out.rawMetrics.length; i += 20_000) await ctx.warehouse.insert(Tables.rawMetrics, out.rawMetrics.slice(i, i + 20_000));
@@ -230,58 +287,103 @@ const ingestSection: BenchSection = {
     await probe.disconnect();
     rows.push({ section, stage: 'produce normalized (kafkajs, <= 900 KB per send)', events: enc.value.length, seconds: prod.seconds, cpu: prod.cpu, childCpu: prod.childCpu, note: 'to a scratch topic' });
 
-    // --- End to end ---
-    const ends = new Map<string, bigint>();
+    // --- End to end, once per consumer/forwarder pair, side by side ---
     const admin = ctx.kafka.admin();
     await admin.connect();
+    const ends = new Map<string, bigint>();
     for (const topic of [Topics.execRequestReceived, Topics.execMetricsReported]) {
       for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${p.partition}`, BigInt(p.high));
     }
-    const committed = new Map<string, bigint>();
-    let tFirst = 0;
-    let tLast = 0;
-    let cpuAtFirst = process.cpuUsage();
-    let cpuAtLast = cpuAtFirst;
-    let childAtFirst = 0;
-    let childAtLast = 0;
-    let resolveDone!: () => void;
-    const done = new Promise<void>((r) => { resolveDone = r; });
-    const service = createIngestService({
-      config: ctx.config({ clientId: 'ingest-bench', groupId: 'ingest-bench' }), warehouse: ctx.warehouse, hmacKey: DEV_HMAC_KEY,
-      options: { referenceClock: 'watermark', limits: REPLAY_LIMITS, forwarder: FORWARDER },
-      beforeCommit: async (points) => {
-        for (const p of points) committed.set(`${p.topic}/${p.partition}`, BigInt(p.offset));
-        if ([...ends].every(([k, v]) => (committed.get(k) ?? 0n) >= v)) { tLast = performance.now(); cpuAtLast = process.cpuUsage(); childAtLast = childCpu(); resolveDone(); }
-      },
-    });
-    const poll = setInterval(() => {
-      if (tFirst === 0 && service.stats()['fetched']! > 0) { tFirst = performance.now(); cpuAtFirst = process.cpuUsage(); childAtFirst = childCpu(); }
-    }, 1);
-    const tStart = performance.now();
-    await service.start();
-    await done;
-    const e2eCpu = (cpuAtLast.user + cpuAtLast.system - cpuAtFirst.user - cpuAtFirst.system) / 1e6;
-    const e2eChildCpu = childAtLast - childAtFirst;
-    clearInterval(poll);
-    const stats = service.stats();
-    await service.close();
-    const e2e = (tLast - tFirst) / 1000;
-    rows.push({ section, stage: `END TO END: first fetch -> last commit (${FORWARDER} forwarder)`, events: encoded.length, seconds: e2e, cpu: e2eCpu, childCpu: e2eChildCpu, note: `start-up ${((tFirst - tStart) / 1000).toFixed(1)} s not counted` });
+    const onTopic = async (): Promise<number> => (await admin.fetchTopicOffsets(Topics.execEventNormalized)).reduce((s, p) => s + Number(p.high), 0);
+    for (const { consumer, forwarder } of E2E) {
+      await ctx.warehouse.command(`TRUNCATE TABLE ${Tables.rawRequests}`);
+      await ctx.warehouse.command(`TRUNCATE TABLE ${Tables.rawMetrics}`);
+      const topicBefore = await onTopic();
+      const committed = new Map<string, bigint>();
+      let tFirst = 0;
+      let tLast = 0;
+      let cpuAtFirst = process.cpuUsage();
+      let cpuAtLast = cpuAtFirst;
+      let childAtFirst = 0;
+      let childAtLast = 0;
+      let resolveDone!: () => void;
+      const done = new Promise<void>((r) => { resolveDone = r; });
+      const group = `ingest-bench-${consumer}-${forwarder}`;
+      const service = createIngestService({
+        config: ctx.config({ clientId: group, groupId: group }), warehouse: ctx.warehouse, hmacKey: DEV_HMAC_KEY,
+        options: { referenceClock: 'watermark', limits: REPLAY_LIMITS, forwarder, consumer },
+        beforeCommit: async (points) => {
+          for (const p of points) committed.set(`${p.topic}/${p.partition}`, BigInt(p.offset));
+          if (tLast === 0 && [...ends].every(([k, v]) => (committed.get(k) ?? 0n) >= v)) { tLast = performance.now(); cpuAtLast = process.cpuUsage(); childAtLast = childCpu(); resolveDone(); }
+        },
+      });
+      const profile = process.env['BENCH_CPU_PROF'] === undefined ? undefined : await startProfile();
+      const poll = setInterval(() => {
+        if (tFirst === 0 && service.stats()['fetched']! > 0) { tFirst = performance.now(); cpuAtFirst = process.cpuUsage(); childAtFirst = childCpu(); }
+      }, 1);
+      const tStart = performance.now();
+      await service.start();
+      await done;
+      clearInterval(poll);
+      if (profile !== undefined) await profile.stop(`${process.env['BENCH_CPU_PROF']}/ingest-e2e-${consumer}-${forwarder}.cpuprofile`);
+      const e2eCpu = (cpuAtLast.user + cpuAtLast.system - cpuAtFirst.user - cpuAtFirst.system) / 1e6;
+      const stats = service.stats();
+      await service.close();
+      rows.push({ section, stage: `END TO END: first fetch -> last commit (${consumer} consumer, ${forwarder} forwarder)`, events: encoded.length, seconds: (tLast - tFirst) / 1000, cpu: e2eCpu, childCpu: childAtLast - childAtFirst, note: `start-up ${((tFirst - tStart) / 1000).toFixed(1)} s not counted` });
 
-    // Checks: rows stored, events forwarded.
-    const [reqRows] = await ctx.warehouse.query<{ n: number }>(`SELECT count() AS n FROM ${Tables.rawRequests}`);
-    const [metRows] = await ctx.warehouse.query<{ n: number }>(`SELECT count() AS n FROM ${Tables.rawMetrics}`);
-    const normalizedOnTopic = (await admin.fetchTopicOffsets(Topics.execEventNormalized)).reduce((s, p) => s + Number(p.high), 0);
+      // Checks: rows stored, events forwarded.
+      const [reqRows] = await ctx.warehouse.query<{ n: number }>(`SELECT count() AS n FROM ${Tables.rawRequests}`);
+      const [metRows] = await ctx.warehouse.query<{ n: number }>(`SELECT count() AS n FROM ${Tables.rawMetrics}`);
+      const added = await onTopic() - topicBefore;
+      console.log(`checks (${consumer}/${forwarder}): raw_requests ${reqRows?.n} (valid requests ${stats['requests']}), raw_metrics ${metRows?.n} (valid metrics ${stats['metrics']}), normalized added to topic ${added} (forwarded ${stats['forwarded']}, paired ${stats['paired']}, pending ${stats['pending']}), rejected ${stats['rejected']}`);
+      if (reqRows?.n !== stats['requests'] || metRows?.n !== stats['metrics'] || added !== stats['forwarded']) throw new Error('bench checks failed: see the line above');
+    }
+    ctx.facts['normalizedEvents'] = await onTopic();
     await admin.disconnect();
-    console.log(`checks: raw_requests ${reqRows?.n} (valid requests ${stats['requests']}), raw_metrics ${metRows?.n} (valid metrics ${stats['metrics']}), normalized on topic ${normalizedOnTopic} (forwarded ${stats['forwarded']}, paired ${stats['paired']}, pending ${stats['pending']}), rejected ${stats['rejected']}`);
-    if (reqRows?.n !== stats['requests'] || metRows?.n !== stats['metrics'] || normalizedOnTopic !== stats['forwarded']) throw new Error('bench checks failed: see the line above');
-    ctx.facts['normalizedEvents'] = normalizedOnTopic;
     return rows;
   },
 };
 
+/**
+ * CPU profile of one stage (BENCH_CPU_PROF=<dir>): the .cpuprofile (open in Chrome DevTools) and,
+ * on stdout, self time summed per package/file and the top functions: where the CPU goes.
+ */
+async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      await writeFile(file, JSON.stringify(profile));
+      const self = new Map<number, number>();
+      const deltas = profile.timeDeltas ?? [];
+      (profile.samples ?? []).forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (deltas[i] ?? 0)));
+      const byPlace = new Map<string, number>();
+      const byFn = new Map<string, number>();
+      let total = 0;
+      for (const n of profile.nodes) {
+        const us = self.get(n.id) ?? 0;
+        total += us;
+        const url = n.callFrame.url.replace(/^file:\/\//, '').replace(ROOT, '');
+        const place = url === '' ? `(${n.callFrame.functionName || 'native'})` : url.includes('node_modules/') ? `node_modules/${url.split('node_modules/')[1]!.split('/').slice(0, url.split('node_modules/')[1]!.startsWith('@') ? 2 : 1).join('/')}` : url;
+        byPlace.set(place, (byPlace.get(place) ?? 0) + us);
+        const fn = `${n.callFrame.functionName || '(anonymous)'} ${url === '' ? '' : `${url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`}`;
+        byFn.set(fn, (byFn.get(fn) ?? 0) + us);
+      }
+      const top = (m: Map<string, number>, n: number): string => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${(100 * v / total).toFixed(1).padStart(5)}%  ${k}`).join('\n');
+      console.log(`cpu profile ${file}: ${(total / 1e6).toFixed(2)} s sampled on the main thread\nself time by file/package:\n${top(byPlace, 25)}\ntop functions:\n${top(byFn, 25)}`);
+    },
+  };
+}
+
 /** Sections run in order; the profiler's section goes after ingest's (it reads the normalized topic). */
-export const SECTIONS: BenchSection[] = [ingestSection, profilerSection];
+export const SECTIONS: BenchSection[] = process.env['BENCH_PROFILER'] === '0' ? [ingestSection] : [ingestSection, profilerSection];
 
 function table(rows: readonly BenchRow[]): string {
   const us = (cpu: number | undefined, n: number): string => (cpu === undefined ? '' : (cpu * 1e6 / n).toFixed(1));
