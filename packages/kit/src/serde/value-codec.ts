@@ -44,7 +44,8 @@ type Resolver = ReturnType<avro.Type['createResolver']>;
 type WriterView = { readonly resolver: Resolver | undefined } | { readonly broken: string };
 interface Latest { readonly id: number; readonly type: avro.Type }
 
-const TOMBSTONE = { ok: false, code: 'DECODE_FAILED', text: 'null value (tombstone) on a topic with an Avro value', retriable: false } as const;
+// One shared result object for every tombstone: frozen, since callers get the same instance.
+const TOMBSTONE = Object.freeze({ ok: false, code: 'DECODE_FAILED', text: 'null value (tombstone) on a topic with an Avro value', retriable: false } as const);
 
 export class ValueCodec<V, I = V> {
   readonly topic: string;
