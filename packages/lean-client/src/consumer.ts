@@ -95,7 +95,12 @@ export class LeanConsumer {
     this.running = true;
     this.rejoinNeeded = true;
     this.positions = new Map(); // a new run starts from the committed offsets, as kafkajs does
-    await this.retrying('join', () => this.rejoin());
+    try {
+      await this.retrying('join', () => this.rejoin());
+    } catch (err) {
+      this.running = false;
+      throw err;
+    }
     this.heartbeatTimer = setInterval(() => { void this.beat(); }, this.o.heartbeatIntervalMs);
     this.loop = this.fetchLoop(config).catch((err: unknown) => { this.o.log.error({ err }, 'lean consumer loop stopped'); });
   }
