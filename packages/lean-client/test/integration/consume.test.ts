@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbedded } from '@warmcast/testkit';
 import type { Embedded } from '@warmcast/testkit';
+import { LeanClientError } from '../../src/index.ts';
 import { collect, lean } from './helpers.ts';
 
 let env: Embedded;
@@ -66,5 +67,18 @@ describe('LeanConsumer reads', () => {
     await c.disconnect();
     expect(col.got.map((g) => g.message.value?.toString())).toEqual(lines);
     expect(col.got.map((g) => g.message.key?.toString())).toEqual(lines.map((_, i) => `key${i}`));
+  });
+
+  it('rejects a missing topic with UNKNOWN_TOPIC (not retriable) and an unreachable broker with CONNECTION_FAILED (retriable)', async () => {
+    const c = lean(env.brokers, 'g-missing');
+    await c.connect();
+    const err = await c.subscribe({ topics: ['t.does-not-exist'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LeanClientError);
+    expect(err).toMatchObject({ code: 'UNKNOWN_TOPIC', retriable: false });
+    await c.disconnect();
+    const dead = lean(['127.0.0.1:1'], 'g-dead', { initialRetryMs: 1, maxRetryMs: 2 });
+    const down = await dead.connect().catch((e: unknown) => e);
+    expect(down).toMatchObject({ code: 'CONNECTION_FAILED', retriable: true });
+    await expect(dead.run({ eachBatch: async () => {} })).rejects.toMatchObject({ code: 'NOT_RUNNING' });
   });
 });
