@@ -4,7 +4,7 @@
  * (log-log between neighbouring sweep points) at fixed memory levels relative to fixed 10.
  * Prints CPU seconds next to wall seconds and the load average (the box is shared).
  *
- *   npx tsx packages/forecast/bench/combiner.bench.ts --trace DIR [--no-hour] [--no-bands] [--no-old] [--risks 0.04,0.057]
+ *   npx tsx packages/forecast/bench/combiner.bench.ts --trace DIR [--hour] [--no-bands] [--no-old] [--risks 0.04,0.057]
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -20,7 +20,7 @@ import { fixedKeepAlive } from '../src/replay/baselines/fixed-keep-alive.ts';
 const { values } = parseArgs({
   options: {
     trace: { type: 'string', default: '/work/shared/data/azure-functions-2019' },
-    'no-hour': { type: 'boolean', default: false },
+    hour: { type: 'boolean', default: false },
     'no-bands': { type: 'boolean', default: false },
     'no-old': { type: 'boolean', default: false },
     risks: { type: 'string' },
@@ -41,9 +41,9 @@ function timed<T>(f: () => T): { v: T; wall: number; cpu: number } {
   return { v, wall: (performance.now() - w0) / 1000, cpu: (c.user + c.system) / 1e6 };
 }
 
-const comb = timed(() => combinedForecasts(trace, r, warmup, { hourOfDay: !values['no-hour'], bands: !values['no-bands'] }));
+const comb = timed(() => combinedForecasts(trace, r, warmup, { hourOfDay: values.hour, bands: !values['no-bands'] }));
 console.log(`combiner pass: ${comb.v.fits} fits, wall ${comb.wall.toFixed(2)} s, cpu ${comb.cpu.toFixed(2)} s`);
-const names = featureNames(!values['no-hour']);
+const names = featureNames({ hourOfDay: values.hour });
 comb.v.coefficients.forEach((c, band) => console.log(`band ${band} coefficients: ` + c.map((b, i) => `${names[i]} ${b.toFixed(3)}`).join(', ')));
 
 interface Pt { risk: number; mem: number; cold: number; p75: number }

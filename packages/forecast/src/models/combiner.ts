@@ -20,15 +20,18 @@ const EPS = 1e-4;
 const NO_REQUEST_GAP = 1440;
 
 export const CANDIDATE_NAMES = ['hazard', 'periodic', 'seasonal', 'long-idle', 'minute-of-hour'] as const;
-export function featureNames(hourOfDay = true): string[] {
+export function featureNames(opts: CombinerOptions = {}): string[] {
   return [
     'intercept', ...CANDIDATE_NAMES.map((n) => `logit ${n}`), 'logit choice', 'log1p gap', 'prev active', 'log1p last count',
-    'log req-min/h', 'timer phase', ...(hourOfDay ? ['hour sin', 'hour cos'] : []),
+    'log req-min/h', 'timer phase', ...((opts.hourOfDay ?? false) ? ['hour sin', 'hour cos'] : []),
   ];
 }
 
 export interface CombinerOptions {
-  /** include sin/cos of the hour of day (default true) */
+  /**
+   * include sin/cos of the hour of day (default false: on both traces equal within 2 % at every
+   * memory level, and fitted on the warm-up's hours it extrapolates to hours it has never seen)
+   */
   readonly hourOfDay?: boolean;
   /** ridge penalty (default 1: negligible against >= 10^4 weighted rows, keeps collinear logits finite) */
   readonly l2?: number;
@@ -58,9 +61,9 @@ export class GlobalCombiner {
   private readonly l2: number;
 
   constructor(opts: CombinerOptions = {}) {
-    this.hourOfDay = opts.hourOfDay ?? true;
+    this.hourOfDay = opts.hourOfDay ?? false;
     this.bands = opts.bands ?? true;
-    this.d = featureNames(this.hourOfDay).length;
+    this.d = featureNames(opts).length;
     const k = this.bands ? BAND_EDGES.length + 1 : 1;
     this.samples = Array.from({ length: k }, () => new Samples(this.d));
     this.beta = Array.from({ length: k }, () => null);
