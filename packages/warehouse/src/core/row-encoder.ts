@@ -22,39 +22,49 @@ export interface RowEncoder {
 
 export function compileEncoder(table: string, columns: readonly Column[], format: InsertFormat): RowEncoder {
   const names = columns.map((c) => c.name);
+  for (const n of names) if (!/^[a-z_][a-z0-9_]*$/.test(n)) throw new Error(`row encoder: column ${JSON.stringify(n)} is not a plain identifier`);
   if (format === 'JSONEachRow') {
     return { format, columns: names, encode: (rows) => rows.map((r) => JSON.stringify(r)).join('\n') };
   }
+  // Generated once per table: `r.request_id` property loads stay monomorphic (one row shape per
+  // table); a loop over names[j] made every load keyed and megamorphic, ~2x the encode CPU.
+  // Column names are checked identifiers from the migrations, never input.
   if (format === 'JSONCompactEachRow') {
-    const n = names.length;
-    return {
-      format, columns: names,
-      encode(rows) {
-        const lines = new Array<string>(rows.length);
-        const values = new Array<unknown>(n);
-        for (let i = 0; i < rows.length; i++) {
-          const r = rows[i] as Record<string, unknown>;
-          for (let j = 0; j < n; j++) values[j] = r[names[j] as string];
-          lines[i] = JSON.stringify(values);
-        }
-        return lines.join('\n');
-      },
-    };
+    const body = `const out = new Array(rows.length);
+for (let i = 0; i < rows.length; i++) { const r = rows[i]; out[i] = JSON.stringify([${names.map((n) => `r.${n}`).join(', ')}]); }
+return out.join('\\n');`;
+    return { format, columns: names, encode: compile(body, {}) };
   }
-  const fields = columns.map((c) => tsvField(table, c));
-  return {
-    format, columns: names,
-    encode(rows) {
-      const lines = new Array<string>(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        const r = rows[i] as Record<string, unknown>;
-        let line = (fields[0] as FieldWriter)(r[names[0] as string]);
-        for (let j = 1; j < fields.length; j++) line += '\t' + (fields[j] as FieldWriter)(r[names[j] as string]);
-        lines[i] = line;
-      }
-      return lines.join('\n');
-    },
-  };
+  // One array joined per row: a 17-column `a + '\t' + b + ...` chain built a rope of 33 cons
+  // strings per row and cost 12.9 us/row for raw_metrics against 3.9 us joined (encode only).
+  const slow = columns.map((c) => tsvField(table, c));
+  const exprs = columns.map((c, j) => tsvExpr(c, j));
+  const body = `let v;
+const out = new Array(rows.length);
+for (let i = 0; i < rows.length; i++) { const r = rows[i]; out[i] = [${exprs.join(", ")}].join('\\t'); }
+return out.join('\\n');`;
+  return { format, columns: names, encode: compile(body, { S: TSV_SPECIAL, E: escapeTsvSlow, W: slow, P: MILLIS }) };
+}
+
+/** `function (rows) { body }` with `deps` in scope by name. */
+function compile(body: string, deps: Readonly<Record<string, unknown>>): (rows: readonly object[]) => string {
+  const factory = new Function(...Object.keys(deps), `return function encode(rows) {\n${body}\n};`) as (...d: unknown[]) => (rows: readonly object[]) => string;
+  return factory(...Object.values(deps));
+}
+
+// '000'..'999': the millisecond part of "seconds.mmm".
+const MILLIS: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
+/** The fast path of column j as a JS expression over row `r`; anything unusual (null, wrong type, out-of-range time) goes to W[j]. */
+function tsvExpr(c: Column, j: number): string {
+  const v = `(v = r.${c.name})`;
+  switch (c.kind.type) {
+    case 'string': return `(typeof ${v} === 'string' ? (S.test(v) ? E(v) : v) : W[${j}](v))`;
+    case 'int': case 'float': return `(typeof ${v} === 'number' && v - v === 0 ? '' + v : W[${j}](v))`;
+    case 'bool': return `(${v} === true ? 'true' : v === false ? 'false' : W[${j}](v))`;
+    case 'datetime64ms': return `(typeof ${v} === 'number' && v >= 1e11 && v < 1e13 && v % 1 === 0 ? Math.floor(v / 1000) + '.' + P[v % 1000] : W[${j}](v))`;
+    default: return `W[${j}](r.${c.name})`;
+  }
 }
 
 type FieldWriter = (v: unknown) => string;
@@ -70,7 +80,11 @@ const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '
 const escapeChar = (c: string): string => ESCAPES[c] as string;
 
 export function escapeTsv(s: string): string {
-  return TSV_SPECIAL.test(s) ? s.replace(TSV_SPECIAL_G, escapeChar) : s;
+  return TSV_SPECIAL.test(s) ? escapeTsvSlow(s) : s;
+}
+
+function escapeTsvSlow(s: string): string {
+  return s.replace(TSV_SPECIAL_G, escapeChar);
 }
 
 export function quoteTsv(s: string): string {
