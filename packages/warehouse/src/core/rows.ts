@@ -13,8 +13,11 @@ import type {
   NormalizedEventRow, PoolOutcomeRow, PoolStatusRow, RawMetricsRow, RawRequestRow, RequestNeedRow,
 } from './row-types.ts';
 
+// for-in over the row instead of Object.entries: no [key, value] array per field, which was
+// about a third of a mapper's CPU (bench:warehouse, "Row mappers").
 function checked<R extends object>(what: string, row: R, nonNegative: readonly (keyof R)[] = []): R {
-  for (const [k, v] of Object.entries(row)) {
+  for (const k in row) {
+    const v = row[k];
     if (typeof v === 'number' && !Number.isFinite(v)) throw new WarehouseError('ROW_INVALID', `${what}: ${k}=${v} is not a finite number`);
   }
   for (const k of nonNegative) {
