@@ -290,7 +290,7 @@ export class LeanConsumer {
     const payload: LeanBatchPayload = {
       batch: { topic, partition: p.partitionIndex, highWatermark: p.highWatermark.toString(), messages },
       resolveOffset: (offset) => { resolved = BigInt(offset); },
-      heartbeat: () => (this.rejoinNeeded ? Promise.reject(new LeanClientError('REBALANCE_IN_PROGRESS', 'the group is rebalancing')) : Promise.resolve()),
+      heartbeat: () => Promise.resolve(), // the timer heartbeats; a lost generation shows in isStale()
       isRunning: () => this.running,
       isStale: () => this.epoch !== epoch || this.rejoinNeeded,
     };

@@ -13,7 +13,7 @@ export interface LeanBatchPayload {
   readonly batch: LeanBatch;
   /** Marks offsets up to and including this one as processed: the next fetch starts after it. */
   resolveOffset(offset: string): void;
-  /** Heartbeats run on their own timer; this only reports a lost generation as a rejection. */
+  /** Heartbeats run on their own timer (heartbeatIntervalMs): this resolves at once. */
   heartbeat(): Promise<void>;
   isRunning(): boolean;
   /** True once the group rebalanced after this batch was fetched (its partition may be gone). */
