@@ -61,6 +61,9 @@ export class LeanConsumer {
   private positions = new Map<string, bigint>();
   private wake: (() => void) | undefined;
   counts = { fetches: 0, batches: 0, messages: 0, rejoins: 0, errors: 0 };
+  /** The latest failure of the fetch loop (it retries with back-off; a non-retriable one, e.g.
+   *  UNSUPPORTED_COMPRESSION, repeats until the operator acts, as kafkajs's crash-restart would). */
+  lastError: unknown;
 
   constructor(options: LeanConsumerOptions) {
     this.o = {
@@ -225,6 +228,7 @@ export class LeanConsumer {
       } catch (err) {
         if (!this.running) break;
         this.counts.errors++;
+        this.lastError = err;
         if (!isRetriable(err) && !(err instanceof LeanClientError && err.code === 'UNKNOWN_TOPIC')) {
           this.o.log.error({ err }, 'lean consumer: error not retriable; retrying after back-off anyway');
         } else {

@@ -69,6 +69,19 @@ describe('LeanConsumer reads', () => {
     expect(col.got.map((g) => g.message.key?.toString())).toEqual(lines.map((_, i) => `key${i}`));
   });
 
+  it('names the codec of an lz4 batch (kcat -z lz4) in a non-retriable UNSUPPORTED_COMPRESSION and does not skip it', async () => {
+    await createTopic('t.kcat.lz4', 1);
+    // Compressible lines: librdkafka sends a batch uncompressed when compressing does not shrink it.
+    await kcat(['-P', '-b', env.brokers[0]!, '-t', 't.kcat.lz4', '-p', '0', '-z', 'lz4'], `${Array.from({ length: 200 }, () => 'x'.repeat(100)).join('\n')}\n`);
+    const c = lean(env.brokers, 'g-kcat-lz4', { initialRetryMs: 5, maxRetryMs: 20 });
+    const col = await collect(c, ['t.kcat.lz4']);
+    await expect.poll(() => c.counts.errors, { timeout: 10_000 }).toBeGreaterThan(1);
+    await c.disconnect();
+    expect(c.lastError).toMatchObject({ code: 'UNSUPPORTED_COMPRESSION', retriable: false });
+    expect((c.lastError as Error).message).toContain('lz4');
+    expect(col.got).toEqual([]);
+  });
+
   it('rejects a missing topic with UNKNOWN_TOPIC (not retriable) and an unreachable broker with CONNECTION_FAILED (retriable)', async () => {
     const c = lean(env.brokers, 'g-missing');
     await c.connect();
