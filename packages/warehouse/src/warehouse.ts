@@ -1,7 +1,7 @@
 // The connection (shell): chDB in-process by default (a data directory, no server), or a
 // ClickHouse server over HTTP when `url` or CLICKHOUSE_URL is set. Both go through the same
 // @clickhouse/client, so every query behaves the same on either. Inserts encode rows once per
-// batch (insert.ts: TabSeparated by default) and hand the bytes to chDB's raw insert, or to the
+// batch (insert.ts: JSONCompactEachRow by default) and hand the bytes to chDB's raw insert, or to the
 // server as an INSERT body; queries take server-side parameters ({name:Type} + query_params),
 // never SQL built from input. Opening applies the numbered migrations (migrate.ts).
 import { existsSync, mkdirSync } from 'node:fs';
