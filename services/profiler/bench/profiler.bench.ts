@@ -3,7 +3,7 @@
 //  e2e:  the profiler service on the embedded broker + registry: events published first, then the
 //        service consumes them all (decode, fold, produce forecasts/accuracy/changelog, commit).
 // Run: node --import tsx services/profiler/bench/profiler.bench.ts [users] [minutes] [partitions]
-//        [--baseline=<commit>] [--only=core|e2e]
+//        [--baseline=<commit>] [--only=core|e2e] [--rounds=n]
 // --baseline runs that commit's services/profiler/src (git archive into .baseline/) side by side
 // in the same process, before the current code; every run prints CPU ms per event and the load
 // average, and whether its forecasts equal the first run's (a sha256 over the canonical set).
@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NormalizedEvent, UserForecastInput } from '@warmcast/kit';
 import * as coreModule from '../src/core/partition-profiler.ts';
+import type * as optionsModule from '../src/core/options.ts';
 import { profilerOptions } from '../src/core/options.ts';
 import type { ProfilerOptions } from '../src/core/options.ts';
 import * as serviceModule from '../src/index.ts';
@@ -38,13 +39,16 @@ export interface BenchRun {
   readonly cpuMs: number;
   /** canonical forecasts (userKey@tickTime -> JSON): identical across runs or the figures compare different work */
   readonly digest: string;
+  /** what else was produced: changelog entries (and bytes), accuracy records, commits */
+  readonly note: string;
 }
 
-type CoreModule = typeof import('../src/core/partition-profiler.ts');
-type ServiceModule = typeof import('../src/index.ts');
+type CoreModule = typeof coreModule;
+type ServiceModule = typeof serviceModule;
+type OptionsModule = typeof optionsModule;
 
 /** The source of `commit` under services/profiler/.baseline/<commit>/ (git archive), for the side-by-side runs. */
-export async function loadBaseline(commit: string): Promise<{ core: CoreModule; service: ServiceModule; options: typeof import('../src/core/options.ts') }> {
+export async function loadBaseline(commit: string): Promise<{ core: CoreModule; service: ServiceModule; options: OptionsModule }> {
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   const dir = join(root, 'services/profiler/.baseline', commit);
   if (!existsSync(join(dir, 'services/profiler/src/index.ts'))) {
@@ -55,7 +59,7 @@ export async function loadBaseline(commit: string): Promise<{ core: CoreModule; 
   return {
     core: (await import(join(src, 'core/partition-profiler.ts'))) as CoreModule,
     service: (await import(join(src, 'index.ts'))) as ServiceModule,
-    options: (await import(join(src, 'core/options.ts'))) as typeof import('../src/core/options.ts'),
+    options: (await import(join(src, 'core/options.ts'))) as OptionsModule,
   };
 }
 
@@ -73,15 +77,26 @@ const digestOf = (forecasts: readonly { readonly userKey: string; readonly tickT
 export function benchCore(label: string, mod: CoreModule, opts: ProfilerOptions, events: readonly NormalizedEvent[], checkpointEvery: 'tick' | number): BenchRun {
   const prof = checkpointEvery === 'tick' ? new mod.PartitionProfiler(0, opts) : new mod.PartitionProfiler(0, opts, { checkpointEachTick: false });
   const out: UserForecastInput[] = [];
+  let entries = 0;
+  let stateBytes = 0;
+  const count = (log: readonly { readonly state: Uint8Array }[] | undefined): void => {
+    for (const c of log ?? []) {
+      entries++;
+      stateBytes += c.state.length;
+    }
+  };
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   events.forEach((e, i) => {
-    for (const t of prof.fold(e, i)) for (const f of t.forecasts) out.push(f);
-    if (typeof checkpointEvery === 'number' && (i + 1) % checkpointEvery === 0) prof.checkpoint();
+    for (const t of prof.fold(e, i)) {
+      for (const f of t.forecasts) out.push(f);
+      count(t.changelog);
+    }
+    if (typeof checkpointEvery === 'number' && (i + 1) % checkpointEvery === 0) count(prof.checkpoint()?.changelog);
   });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  return { label, seconds, events: events.length, forecasts: out.length, cpuMs: (cpu.user + cpu.system) / 1000, digest: digestOf(out) };
+  return { label, seconds, events: events.length, forecasts: out.length, cpuMs: (cpu.user + cpu.system) / 1000, digest: digestOf(out), note: `${entries} changelog entries, ${(stateBytes / 1e6).toFixed(1)} MB state` };
 }
 
 /** The service on a fresh embedded broker + registry: events published first, then consumed until every output of the last offset is acked. */
@@ -100,10 +115,12 @@ export async function benchE2e(label: string, mod: ServiceModule, events: readon
     while (!caughtUp(ends, service.stats())) await new Promise((r) => setTimeout(r, 20));
     const seconds = (performance.now() - t1) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    const f = service.stats()['forecasts'] ?? 0;
+    const st = service.stats();
+    const f = st['forecasts'] ?? 0;
     await service.close();
     const published = await stack.readAll(Topics.forecastUserPublished, f);
-    return { label, seconds, events: events.length, forecasts: f, cpuMs: (cpu.user + cpu.system) / 1000, digest: digestOf(published) };
+    const note = `${st['changelogEntries'] ?? 0} changelog entries, ${st['accuracyRecords'] ?? 0} accuracy records, ${st['commits'] ?? 0} commits${st['foldMs'] === undefined ? '' : `, fold ${((st['foldMs'] ?? 0) / 1000).toFixed(1)} s of it`}`;
+    return { label, seconds, events: events.length, forecasts: f, cpuMs: (cpu.user + cpu.system) / 1000, digest: digestOf(published), note };
   } finally {
     await stack.stop();
   }
@@ -148,6 +165,7 @@ export const profilerSection = {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const baseline = process.argv.find((a) => a.startsWith('--baseline='))?.slice('--baseline='.length);
+  const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 1);
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length); // core | e2e
   const users = Number(args[0] ?? 300);
   const minutes = Number(args[1] ?? 120);
@@ -157,18 +175,24 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const runs: BenchRun[] = [];
   const print = (r: BenchRun): void => {
     runs.push(r);
-    const same = runs[0]?.digest === r.digest ? 'same forecasts' : `FORECASTS DIFFER (${r.digest} vs ${runs[0]?.digest})`;
-    console.log(`  ${r.label.padEnd(44)} ${(r.events / r.seconds).toFixed(0).padStart(6)} events/s ${(r.forecasts / r.seconds).toFixed(0).padStart(7)} forecasts/s ${(r.cpuMs / r.events).toFixed(3).padStart(7)} CPU ms/event ${r.seconds.toFixed(1).padStart(6)} s  load ${loadavg().map((x) => x.toFixed(1)).join(' ')}  ${same}`);
+    // core runs put every user in one partition, e2e runs spread them over `partitions`: the
+    // partition-level need regression differs, so each kind is compared with its own first run
+    const first = runs.find((x) => x.label.split(' ')[0] === r.label.split(' ')[0]);
+    const same = first?.digest === r.digest ? 'same forecasts' : `FORECASTS DIFFER (${r.digest} vs ${first?.digest})`;
+    console.log(`  ${r.label.padEnd(50)} ${(r.events / r.seconds).toFixed(0).padStart(6)} events/s ${(r.forecasts / r.seconds).toFixed(0).padStart(7)} forecasts/s ${(r.cpuMs / r.events).toFixed(3).padStart(7)} CPU ms/event ${r.seconds.toFixed(1).padStart(6)} s  load ${loadavg().map((x) => x.toFixed(1)).join(' ')}  ${same}; ${r.note}`);
   };
   console.log(`profiler bench: ${events.length} events, ${users} users, ${minutes} minutes of event time; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; baseline ${baseline ?? 'none'}`);
-  if (only !== 'e2e') {
-    if (old) print(benchCore(`core ${baseline?.slice(0, 7)} (checkpoint every tick)`, old.core, old.options.profilerOptions(), events, 'tick'));
-    print(benchCore('core new (checkpoint every tick)', coreModule, profilerOptions(), events, 'tick'));
-    print(benchCore('core new (checkpoint per 500 events)', coreModule, profilerOptions(), events, 500));
-  }
-  if (only !== 'core') {
-    if (old) print(await benchE2e(`e2e ${baseline?.slice(0, 7)} (${partitions} partitions, embedded)`, old.service, events, partitions));
-    print(await benchE2e(`e2e new (${partitions} partitions, embedded)`, serviceModule, events, partitions));
+  // rounds: the first run of anything pays the JIT warm-up (the core's second round is ~40 % cheaper), so compare round 2+
+  for (let round = 1; round <= rounds; round++) {
+    if (only !== 'e2e') {
+      if (old) print(benchCore(`core ${baseline?.slice(0, 7)} (checkpoint every tick) r${round}`, old.core, old.options.profilerOptions(), events, 'tick'));
+      print(benchCore(`core new (checkpoint every tick) r${round}`, coreModule, profilerOptions(), events, 'tick'));
+      print(benchCore(`core new (checkpoint per 500 events) r${round}`, coreModule, profilerOptions(), events, 500));
+    }
+    if (only !== 'core') {
+      if (old) print(await benchE2e(`e2e ${baseline?.slice(0, 7)} (${partitions} partitions, embedded) r${round}`, old.service, events, partitions));
+      print(await benchE2e(`e2e new (${partitions} partitions, embedded) r${round}`, serviceModule, events, partitions));
+    }
   }
   process.exit(0);
 }

@@ -17,7 +17,7 @@ export interface RestoredPartition {
 /** Changelog partition that holds the state of an input partition. */
 export const changelogPartitionOf = (sourcePartition: number, changelogPartitions: number): number => sourcePartition % changelogPartitions;
 
-export async function readChangelog(opts: { kafka: Kafka; producer: TypedProducer; groupPrefix: string; sourcePartitions: readonly number[]; log: Logger }): Promise<Map<number, RestoredPartition>> {
+export async function readChangelog(opts: { kafka: Kafka; producer: Pick<TypedProducer, 'codec'>; groupPrefix: string; sourcePartitions: readonly number[]; log: Logger }): Promise<Map<number, RestoredPartition>> {
   const topic = Topics.profilerStateChangelog;
   const codec = opts.producer.codec(topic);
   const admin = opts.kafka.admin();

@@ -135,6 +135,47 @@ describe('PartitionProfiler', () => {
     expect(JSON.parse(t?.changelog[2]?.state.toString('utf8') ?? '{}')).toMatchObject({ nextTick: START + 120_000, lastOffset: 11 });
   });
 
+  it('checkpoint() between any two folds (the shell, once per batch) restores to the same forecasts and accuracy', () => {
+    const events = generateEvents({ users: 12, minutes: 300, seed: 13 });
+    const full = run(new PartitionProfiler(0, opts), events);
+    const live = new PartitionProfiler(0, opts, { checkpointEachTick: false });
+    const newest = new Map<string, TickOutput['changelog'][number]>();
+    // "batches" of uneven sizes: checkpoints fall between ticks, mid-minute
+    const cutAt = Math.floor(events.length * 0.55);
+    let ticked = false;
+    events.slice(0, cutAt).forEach((e, i) => {
+      const ticks = live.fold(e, i);
+      expect(ticks.every((t) => t.changelog.length === 0)).toBe(true); // nothing per tick in this mode
+      ticked ||= ticks.length > 0;
+      if (i % 37 === 36 && ticked) for (const c of live.checkpoint()?.changelog ?? []) newest.set(c.userKey, c);
+    });
+    const last = live.checkpoint();
+    expect(last?.sourceOffset).toBe(cutAt - 1);
+    for (const c of last?.changelog ?? []) newest.set(c.userKey, c);
+    expect(live.checkpoint()).toBeUndefined(); // nothing folded since
+    const restored = new PartitionProfiler(0, opts, { checkpointEachTick: false });
+    restored.restore(newest.values());
+    const after = run(restored, events, cutAt - 25); // 25 re-delivered events are skipped
+    const cutTick = Math.max(...full.filter((t) => t.sourceOffset < cutAt).map((t) => t.tickTime));
+    const want = forecastsByKey(full.filter((t) => t.tickTime > cutTick));
+    expect(forecastsByKey(after)).toEqual(want);
+    expect(want.size).toBeGreaterThan(100);
+    expect(accuracyByKey(after)).toEqual(accuracyByKey(full.filter((t) => t.tickTime > cutTick)));
+  });
+
+  it('writes a user on a tick only when its restorable state changed: a quiet active user only on the keep ticks', () => {
+    const p = new PartitionProfiler(0, profilerOptions({ scoreEveryTicks: 5 }));
+    p.fold(event('a', START + 1000), 0);
+    const all = [...p.fold(event('b', START + 30 * 60_000 + 5000), 1), ...p.fold(event('b', START + 32 * 60_000 + 5000), 2)];
+    const minute = (t: TickOutput): number => (t.tickTime - START) / 60_000;
+    // a is forecast at every tick 1..32 ...
+    expect(all.filter((t) => t.forecasts.some((f) => f.userKey === 'a')).map(minute)).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
+    // ... but written at tick 1 (its minute 0 closed) and at the keep ticks (forecast kept, horizons scored) only
+    expect(all.filter((t) => t.changelog.some((c) => c.userKey === 'a')).map(minute)).toEqual([1, 5, 10, 15, 20, 25, 30]);
+    // the partition entry is in every tick's checkpoint
+    expect(all.every((t) => t.changelog.at(-1)?.userKey === '__partition__/0')).toBe(true);
+  });
+
   it('counts an event behind a closed minute as late: in the profile, not in the minute counts', () => {
     const p = new PartitionProfiler(0, profilerOptions({ allowedLatenessMs: 0 }));
     p.fold(event('a', START + 1000), 0);
