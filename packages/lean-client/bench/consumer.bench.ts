@@ -121,8 +121,8 @@ async function main(): Promise<void> {
       } });
       return () => consumer.disconnect();
     })();
-    const leanRun = (round: number) => (onBatch: (n: number) => void): Promise<() => Promise<void>> => (async () => {
-      const consumer = new LeanConsumer({ brokers, clientId: 'bench-lean', groupId: `bench-lean-${round}`, maxBytesPerPartition: MAX_BYTES_PER_PARTITION, maxBytes: MAX_BYTES });
+    const leanRun = (round: number, prefetch: boolean) => (onBatch: (n: number) => void): Promise<() => Promise<void>> => (async () => {
+      const consumer = new LeanConsumer({ brokers, clientId: 'bench-lean', groupId: `bench-lean-${round}-${prefetch}`, maxBytesPerPartition: MAX_BYTES_PER_PARTITION, maxBytes: MAX_BYTES, prefetch });
       await consumer.connect();
       await consumer.subscribe({ topics: [TOPIC], fromBeginning: true });
       await consumer.run({ eachBatch: async ({ batch, resolveOffset }) => {
@@ -135,9 +135,9 @@ async function main(): Promise<void> {
 
     const samples: Sample[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      const order = r % 2 === 0 ? ['kafkajs', 'lean'] : ['lean', 'kafkajs'];
+      const order = r % 2 === 0 ? ['kafkajs', 'lean', 'lean (no prefetch)'] : ['lean (no prefetch)', 'lean', 'kafkajs'];
       for (const client of order) {
-        samples.push(await measure(client, b.proc.pid ?? 0, client === 'kafkajs' ? kafkajsRun(r) : leanRun(r)));
+        samples.push(await measure(client, b.proc.pid ?? 0, client === 'kafkajs' ? kafkajsRun(r) : leanRun(r, client === 'lean')));
         console.log(JSON.stringify(samples[samples.length - 1]));
       }
     }

@@ -6,7 +6,7 @@
 // Fetch v11 (kafkajs and librdkafka send v11; packages/broker serves 4-11): one request per
 // partition leader, minBytes 1, maxWaitMs, partitionMaxBytes, no fetch sessions. ListOffsets v3
 // for a partition without a committed offset (earliest with fromBeginning, else latest).
-import { ApiKey, ErrorCode } from '@warmcast/kafka-protocol';
+import { ApiKey, ErrorCode, forEachBatch } from '@warmcast/kafka-protocol';
 import type { FetchResponse, ListOffsetsResponse } from '@warmcast/kafka-protocol';
 import { Cluster } from './cluster.ts';
 import type { Layout } from './cluster.ts';
@@ -33,6 +33,8 @@ export interface LeanConsumerOptions {
   readonly maxWaitMs?: number;
   readonly maxBytesPerPartition?: number;
   readonly maxBytes?: number;
+  /** Send the next Fetch while the current one's batches are delivered (default true). */
+  readonly prefetch?: boolean;
   /** Back-off after a retriable failure: initialRetryMs doubling up to maxRetryMs. */
   readonly initialRetryMs?: number;
   readonly maxRetryMs?: number;
@@ -40,6 +42,12 @@ export interface LeanConsumerOptions {
 }
 
 const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+function samePositions(a: ReadonlyMap<string, bigint>, b: ReadonlyMap<string, bigint>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}
 
 export class LeanConsumer {
   private readonly o: Required<Omit<LeanConsumerOptions, 'log' | 'assigners'>> & { log: LeanLogger; assigners: readonly Assigner[] };
@@ -60,7 +68,9 @@ export class LeanConsumer {
   /** Next offset to fetch per partition of the current assignment. */
   private positions = new Map<string, bigint>();
   private wake: (() => void) | undefined;
-  counts = { fetches: 0, batches: 0, messages: 0, rejoins: 0, errors: 0 };
+  /** The next round's Fetch, sent while the current round is delivered (see fetchOnce). */
+  private prefetched: { epoch: number; positions: ReadonlyMap<string, bigint>; responses: Promise<FetchResponse[]> } | undefined;
+  counts = { fetches: 0, prefetchesUsed: 0, batches: 0, messages: 0, rejoins: 0, errors: 0 };
   /** The latest failure of the fetch loop (it retries with back-off; a non-retriable one, e.g.
    *  UNSUPPORTED_COMPRESSION, repeats until the operator acts, as kafkajs's crash-restart would). */
   lastError: unknown;
@@ -68,7 +78,7 @@ export class LeanConsumer {
   constructor(options: LeanConsumerOptions) {
     this.o = {
       sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 60_000, heartbeatIntervalMs: 3_000, maxWaitMs: 500,
-      maxBytesPerPartition: 1024 * 1024, maxBytes: 32 * 1024 * 1024, initialRetryMs: 50, maxRetryMs: 2_000,
+      maxBytesPerPartition: 1024 * 1024, maxBytes: 32 * 1024 * 1024, prefetch: true, initialRetryMs: 50, maxRetryMs: 2_000,
       ...options, log: options.log ?? silentLogger, assigners: options.assigners ?? [coPartitionedAssigner],
     };
     this.cluster = new Cluster(options.brokers, options.clientId);
@@ -98,6 +108,7 @@ export class LeanConsumer {
     this.running = true;
     this.rejoinNeeded = true;
     this.positions = new Map(); // a new run starts from the committed offsets, as kafkajs does
+    this.prefetched = undefined;
     try {
       await this.retrying('join', () => this.rejoin());
     } catch (err) {
@@ -243,26 +254,56 @@ export class LeanConsumer {
     }
   }
 
+  /**
+   * One fetch round. While the round's batches are delivered, the next Fetch is already on its
+   * way, from the positions the round will leave if every batch is resolved to its end (the
+   * common case); if delivery ends anywhere else (a batch not resolved, a rebalance), that
+   * prefetched response is dropped and the next round fetches afresh. Hides one broker round
+   * trip per round: the 32 MB response of the next round streams in while this one is handled.
+   */
   private async fetchOnce(config: LeanRunConfig): Promise<void> {
     const layout = this.layout ?? await this.cluster.layout(this.topics);
     const epoch = this.epoch;
-    const requests = [...this.byLeader(layout, this.assignment)].map(async ([leader, topics]) => {
-      const c = await this.cluster.node(layout, leader, 'fetch');
-      const res = await c.request<FetchResponse>(ApiKey.Fetch, FETCH_VERSION, {
-        replicaId: -1, maxWaitMs: this.o.maxWaitMs, minBytes: 1, maxBytes: this.o.maxBytes, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-        topics: [...topics].map(([topic, ps]) => ({ topic, partitions: ps.map((partition) => ({ partition, fetchOffset: this.positions.get(key(topic, partition)) ?? 0n, partitionMaxBytes: this.o.maxBytesPerPartition, currentLeaderEpoch: -1, logStartOffset: -1n })) })),
-        forgottenTopicsData: [], rackId: '',
-      });
-      return res;
-    });
+    const pre = this.prefetched;
+    this.prefetched = undefined;
+    const usable = pre !== undefined && pre.epoch === epoch && samePositions(pre.positions, this.positions);
+    if (usable) this.counts.prefetchesUsed++;
+    const responses = usable ? await pre.responses : await this.sendFetch(layout, this.positions);
     this.counts.fetches++;
-    for (const res of await Promise.all(requests)) {
+    const predicted = new Map(this.positions);
+    let data = false;
+    for (const res of responses) {
       if (res.errorCode !== 0) throw new LeanClientError('CONNECTION_FAILED', `Fetch: Kafka error ${res.errorCode}`, { retriable: true, kafkaCode: res.errorCode });
+      for (const t of res.responses) for (const p of t.partitions) {
+        if (p.errorCode !== 0 || p.records === null || p.records.length === 0) continue;
+        const k = key(t.topic, p.partitionIndex);
+        let end: bigint | undefined;
+        forEachBatch(p.records, (b) => { end = b.readBigInt64BE(0) + BigInt(b.readInt32BE(23)) + 1n; });
+        if (end !== undefined && end > (predicted.get(k) ?? -1n)) { predicted.set(k, end); data = true; }
+      }
+    }
+    if (data && this.o.prefetch) {
+      const next = this.sendFetch(layout, predicted);
+      next.catch(() => undefined); // used or dropped by the next round; a failure shows there
+      this.prefetched = { epoch, positions: predicted, responses: next };
+    }
+    for (const res of responses) {
       for (const t of res.responses) for (const p of t.partitions) {
         if (!this.running || this.epoch !== epoch || this.rejoinNeeded) return;
         await this.deliver(config, t.topic, p, epoch);
       }
     }
+  }
+
+  private sendFetch(layout: Layout, positions: ReadonlyMap<string, bigint>): Promise<FetchResponse[]> {
+    return Promise.all([...this.byLeader(layout, this.assignment)].map(async ([leader, topics]) => {
+      const c = await this.cluster.node(layout, leader, 'fetch');
+      return c.request<FetchResponse>(ApiKey.Fetch, FETCH_VERSION, {
+        replicaId: -1, maxWaitMs: this.o.maxWaitMs, minBytes: 1, maxBytes: this.o.maxBytes, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+        topics: [...topics].map(([topic, ps]) => ({ topic, partitions: ps.map((partition) => ({ partition, fetchOffset: positions.get(key(topic, partition)) ?? 0n, partitionMaxBytes: this.o.maxBytesPerPartition, currentLeaderEpoch: -1, logStartOffset: -1n })) })),
+        forgottenTopicsData: [], rackId: '',
+      });
+    }));
   }
 
   private async deliver(config: LeanRunConfig, topic: string, p: FetchResponse['responses'][number]['partitions'][number], epoch: number): Promise<void> {
