@@ -40,6 +40,8 @@ describe('LeanConsumer reads', () => {
     const c = lean(env.brokers, 'g-kafkajs');
     const col = await collect(c, ['t.kafkajs']);
     await col.until(300);
+    // Every batch was resolved to its end: the Fetch sent during delivery is the one used next.
+    await expect.poll(() => c.counts.prefetchesUsed, { timeout: 10_000 }).toBeGreaterThan(0);
     await c.disconnect();
     expect(col.got).toHaveLength(300);
     const byKeyTs = new Map(col.got.map((g) => [g.message.timestamp, g.message]));
