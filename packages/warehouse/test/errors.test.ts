@@ -15,6 +15,9 @@ describe('warehouse errors', () => {
     [{ code: '252', message: 'Too many parts' }, 'WAREHOUSE_UNAVAILABLE', true],
     [{ message: 'Timeout error.' }, 'WAREHOUSE_UNAVAILABLE', true],
     [{ code: '62', message: 'Syntax error' }, 'QUERY_FAILED', false],
+    // chDB's raw insert: its own code plus the ClickHouse one
+    [{ code: 'CHDB_INSERT', clickhouseCode: 252, message: 'Too many parts (300)' }, 'WAREHOUSE_UNAVAILABLE', true],
+    [{ code: 'CHDB_INSERT', clickhouseCode: 60, message: 'Table default.x does not exist' }, 'QUERY_FAILED', false],
   ])('classifies %j as %s', (err, code, retriable) => {
     expect(toWarehouseError(err, 'q')).toMatchObject({ code, retriable, cause: err });
   });
