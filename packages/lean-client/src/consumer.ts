@@ -268,7 +268,8 @@ export class LeanConsumer {
     this.prefetched = undefined;
     const usable = pre !== undefined && pre.epoch === epoch && samePositions(pre.positions, this.positions);
     if (usable) this.counts.prefetchesUsed++;
-    const responses = usable ? await pre.responses : await this.sendFetch(layout, this.positions);
+    const requested = usable ? pre.positions : new Map(this.positions);
+    const responses = usable ? await pre.responses : await this.sendFetch(layout, requested);
     this.counts.fetches++;
     const predicted = new Map(this.positions);
     let data = false;
@@ -290,6 +291,8 @@ export class LeanConsumer {
     for (const res of responses) {
       for (const t of res.responses) for (const p of t.partitions) {
         if (!this.running || this.epoch !== epoch || this.rejoinNeeded) return;
+        // A response is only valid for the position it was fetched from (never skip records).
+        if (requested.get(key(t.topic, p.partitionIndex)) !== this.positions.get(key(t.topic, p.partitionIndex))) continue;
         await this.deliver(config, t.topic, p, epoch);
       }
     }

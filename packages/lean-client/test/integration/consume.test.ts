@@ -84,6 +84,26 @@ describe('LeanConsumer reads', () => {
     expect(col.got).toEqual([]);
   });
 
+  it('fetches a batch the handler did not resolve again, from its first offset (kafkajs eachBatchAutoResolve: false)', async () => {
+    await createTopic('t.unresolved', 1);
+    const producer = env.kafka().producer();
+    await producer.connect();
+    await producer.send({ topic: 't.unresolved', messages: Array.from({ length: 10 }, (_, i) => ({ value: `u${i}` })) });
+    await producer.disconnect();
+    const c = lean(env.brokers, 'g-unresolved');
+    await c.connect();
+    await c.subscribe({ topics: ['t.unresolved'], fromBeginning: true });
+    const deliveries: string[][] = [];
+    await c.run({ eachBatch: async ({ batch, resolveOffset }) => {
+      deliveries.push(batch.messages.map((m) => m.value?.toString() ?? ''));
+      if (deliveries.length > 1) resolveOffset(batch.messages[batch.messages.length - 1]!.offset); // the first delivery is not resolved
+    } });
+    await expect.poll(() => deliveries.length, { timeout: 10_000 }).toBeGreaterThan(1);
+    await c.disconnect();
+    expect(deliveries[0]?.[0]).toBe('u0');
+    expect(deliveries[1]?.[0]).toBe('u0');
+  });
+
   it('rejects a missing topic with UNKNOWN_TOPIC (not retriable) and an unreachable broker with CONNECTION_FAILED (retriable)', async () => {
     const c = lean(env.brokers, 'g-missing');
     await c.connect();
