@@ -54,6 +54,8 @@ export interface ConsumerCounters {
   restores: number;
   restoredEntries: number;
   commits: number;
+  /** flushes that failed (each followed by a restore of its partition) */
+  flushFailures: number;
   /** wall ms spent decoding and folding (ticks, forecasts, checkpoints) on this thread: the rest of the CPU is producing */
   foldMs: number;
 }
@@ -63,13 +65,13 @@ export class ProfilerConsumer {
   private readonly profilers = new Map<number, PartitionProfiler>();
   private readonly pipelines = new Map<number, PartitionPipeline>();
   private readonly restoring = new Map<number, Promise<PartitionProfiler>>();
-  /** partitions whose flush failed: restore and seek before the next batch */
-  private readonly failed = new Set<number>();
+  /** partitions whose flush failed, being restored from the changelog before the seek back */
+  private readonly recovering = new Map<number, Promise<void>>();
   private closing = false;
   private changelogPartitions = 0;
   /** counters of partitions this process no longer owns, so stats() never goes backwards */
   private readonly retired = { folded: 0, skipped: 0, late: 0, ignored: 0 };
-  readonly counters: ConsumerCounters = { deadLetters: 0, ticks: 0, forecasts: 0, accuracyRecords: 0, changelogEntries: 0, restores: 0, restoredEntries: 0, commits: 0, foldMs: 0 };
+  readonly counters: ConsumerCounters = { deadLetters: 0, ticks: 0, forecasts: 0, accuracyRecords: 0, changelogEntries: 0, restores: 0, restoredEntries: 0, commits: 0, flushFailures: 0, foldMs: 0 };
 
   constructor(private readonly o: { kafka: Kafka; producer: ProfilerProducer; groupId: string; clientId: string; options: ProfilerOptions; fromBeginning: boolean; log: Logger }) {}
 
@@ -127,7 +129,7 @@ export class ProfilerConsumer {
       for (const k of ['folded', 'skipped', 'late', 'ignored'] as const) this.retired[k] += prof.counts[k];
       this.profilers.delete(p);
       this.pipelines.delete(p); // its flushes finish on their own; a commit of a revoked partition fails harmlessly
-      this.failed.delete(p);
+      this.recovering.delete(p);
     }
     for (const p of [...this.restoring.keys()]) if (!keep.has(p)) this.restoring.delete(p);
     this.o.log.info({ partitions: [...partitions].sort((a, b) => a - b) }, 'partitions assigned');
@@ -192,23 +194,39 @@ export class ProfilerConsumer {
     this.counters.deadLetters += work.deadLetters.length;
   }
 
-  /** A failed flush: the in-memory state is ahead of what is durable, so drop it (the next batch restores). */
+  /**
+   * A failed flush: the in-memory state is ahead of what is durable. Drop it, restore the
+   * partition from its changelog (everything there is durable) once every flush has settled, and
+   * seek to the restored offset + 1: the same inputs are folded again and give the same outputs.
+   * Done here, not on the next batch: after the last batch of a quiet partition none may come.
+   */
   private onFlushFailed(p: number, pipeline: PartitionPipeline, err: unknown): void {
     if (this.pipelines.get(p) !== pipeline) return; // revoked or already reset
     this.o.log.error({ err, partition: p }, 'profiler flush failed; restoring the partition from its changelog');
     this.profilers.delete(p);
     this.pipelines.delete(p);
-    this.failed.add(p);
+    this.counters.flushFailures++;
+    let recovery: Promise<void> | undefined = undefined;
+    recovery = (async () => {
+      await pipeline.settled();
+      if (this.recovering.get(p) !== recovery) return; // revoked meanwhile
+      const restored = await this.profilerFor(p);
+      this.consumer?.seek({ topic: Topics.execEventNormalized, partition: p, offset: String(restored.lastOffset + 1) });
+      this.recovering.delete(p);
+    })();
+    recovery.catch((e: unknown) => {
+      this.o.log.error({ err: e, partition: p }, 'profiler partition restore failed; retried on its next batch');
+      this.recovering.delete(p);
+    });
+    this.recovering.set(p, recovery);
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (this.closing || batch.messages.length === 0) return;
     const p = batch.partition;
-    if (this.failed.has(p)) {
-      // restore from the changelog (everything it holds is durable) and re-read after it
-      this.failed.delete(p);
-      const restored = await this.profilerFor(p);
-      this.consumer?.seek({ topic: batch.topic, partition: p, offset: String(restored.lastOffset + 1) });
+    const recovery = this.recovering.get(p);
+    if (recovery) {
+      await recovery.catch(() => undefined); // then this batch is stale: the seek re-delivers from the restored offset
       return;
     }
     const prof = await this.profilerFor(p);
