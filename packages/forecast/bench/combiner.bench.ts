@@ -22,6 +22,7 @@ const { values } = parseArgs({
     trace: { type: 'string', default: '/work/shared/data/azure-functions-2019' },
     hour: { type: 'boolean', default: false },
     'no-bands': { type: 'boolean', default: false },
+    trees: { type: 'boolean', default: false },
     'no-old': { type: 'boolean', default: false },
     risks: { type: 'string' },
   },
@@ -41,7 +42,7 @@ function timed<T>(f: () => T): { v: T; wall: number; cpu: number } {
   return { v, wall: (performance.now() - w0) / 1000, cpu: (c.user + c.system) / 1e6 };
 }
 
-const comb = timed(() => combinedForecasts(trace, r, warmup, { hourOfDay: values.hour, bands: !values['no-bands'] }));
+const comb = timed(() => combinedForecasts(trace, r, warmup, { hourOfDay: values.hour, bands: !values['no-bands'], learner: values.trees ? 'trees' : 'logistic' }));
 console.log(`combiner pass: ${comb.v.fits} fits, wall ${comb.wall.toFixed(2)} s, cpu ${comb.cpu.toFixed(2)} s`);
 const names = featureNames({ hourOfDay: values.hour });
 comb.v.coefficients.forEach((c, band) => console.log(`band ${band} coefficients: ` + c.map((b, i) => `${names[i]} ${b.toFixed(3)}`).join(', ')));
@@ -82,6 +83,6 @@ console.log('memory  choice cold% (p75)   combiner cold% (p75)   ratio');
 for (const m of [0.5, 0.75, 1.0, 1.25, 1.5, 2.0]) {
   const a = at(old, m, 'cold');
   const b = at(neu, m, 'cold');
-  console.log(`${m.toFixed(2)}x   ${a.toFixed(3)} (${at(old, m, 'p75').toFixed(1)})        ${b.toFixed(3)} (${at(neu, m, 'p75').toFixed(1)})        ${(b / a).toFixed(2)}`);
+  console.log(`${m.toFixed(2)}x   ${a.toFixed(4)} (${at(old, m, "p75").toFixed(1)})        ${b.toFixed(4)} (${at(neu, m, 'p75').toFixed(1)})        ${(b / a).toFixed(2)}`);
 }
 console.log(`loadavg at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);

@@ -8,6 +8,7 @@
 // uses coefficients fitted on minutes < t.
 import type { DemandModel, MinuteObservation, OccurrenceModel, PredictiveDistribution } from '../model.ts';
 import type { IdleHazardModel } from './idle-hazard.ts';
+import { BoostedTrees } from './boosted-trees.ts';
 import { fitLogistic, sigmoid, dot } from './logistic.ts';
 import { ModelSelector } from './model-selector.ts';
 import type { PeriodicModel } from './periodic.ts';
@@ -37,6 +38,8 @@ export interface CombinerOptions {
   readonly l2?: number;
   /** one regression per activity band (default true) */
   readonly bands?: boolean;
+  /** 'logistic' (default) or 'trees' (BoostedTrees, refitted from scratch) */
+  readonly learner?: 'logistic' | 'trees';
 }
 
 /**
@@ -58,6 +61,8 @@ export class GlobalCombiner {
   readonly d: number;
   readonly samples: CombinerSamples[];
   private readonly beta: (Float64Array | null)[];
+  private readonly trees: (BoostedTrees | null)[];
+  readonly learner: 'logistic' | 'trees';
   private readonly l2: number;
 
   constructor(opts: CombinerOptions = {}) {
@@ -67,6 +72,8 @@ export class GlobalCombiner {
     const k = this.bands ? BAND_EDGES.length + 1 : 1;
     this.samples = Array.from({ length: k }, () => new Samples(this.d));
     this.beta = Array.from({ length: k }, () => null);
+    this.trees = Array.from({ length: k }, () => null);
+    this.learner = opts.learner ?? 'logistic';
     this.l2 = opts.l2 ?? 1;
   }
 
@@ -79,6 +86,10 @@ export class GlobalCombiner {
   refit(): void {
     this.samples.forEach((s, b) => {
       if (!s.hasBothClasses()) return;
+      if (this.learner === 'trees') {
+        this.trees[b] = BoostedTrees.fit(s.rows(), { trees: 20, rate: 0.2 });
+        return;
+      }
       const prev = this.beta[b];
       this.beta[b] = fitLogistic(s.rows(), { l2: this.l2, ...(prev ? { start: prev } : {}) });
     });
@@ -86,6 +97,7 @@ export class GlobalCombiner {
 
   /** P(any) for a feature row of a function in `band`; null before that band's first fit */
   predict(band: number, x: Float64Array): number | null {
+    if (this.learner === 'trees') return this.trees[band]?.predict(x) ?? null;
     const beta = this.beta[band];
     return beta ? sigmoid(dot(beta, x)) : null;
   }
