@@ -2,9 +2,10 @@
 // text formats that chDB's raw insert and a ClickHouse server both parse:
 //   JSONEachRow         one JSON.stringify per row, '\n'-joined: the old path's bytes, minus the client's stream
 //   JSONCompactEachRow  one JSON array per row, values in column order (no key names to write or match)
-//   TabSeparated        hand-escaped text (the cheapest for ClickHouse to parse)
+//   TabSeparated        hand-escaped text
 // Each encoder writes the SAME values the old client.insert(JSONEachRow) path did (the
-// integration test compares both); the bench (bench/insert.bench.ts) picks the default.
+// integration test compares both); bench/insert.bench.ts compares their cost (README: the last
+// two tie, chDB's parse costs about the same for either).
 // Values follow row-types.ts: times are integer ms since the epoch (DateTime64(3, 'UTC')).
 import { WarehouseError } from '../errors.ts';
 import type { Column } from './columns.ts';
@@ -26,8 +27,9 @@ export function compileEncoder(table: string, columns: readonly Column[], format
   if (format === 'JSONEachRow') {
     return { format, columns: names, encode: (rows) => rows.map((r) => JSON.stringify(r)).join('\n') };
   }
-  // Generated once per table: `r.request_id` property loads stay monomorphic (one row shape per
-  // table); a loop over names[j] made every load keyed and megamorphic, ~2x the encode CPU.
+  // Generated once per table, so each property is loaded by name (`r.request_id`) rather than
+  // keyed through a names array. For JSONCompactEachRow this measured no clear gain (4-5 us/row
+  // either way, noise on shared cores); it is kept as one shape for both encoders.
   // Column names are checked identifiers from the migrations, never input.
   if (format === 'JSONCompactEachRow') {
     const body = `const out = new Array(rows.length);
@@ -36,7 +38,8 @@ return out.join('\\n');`;
     return { format, columns: names, encode: compile(body, {}) };
   }
   // One array joined per row: a 17-column `a + '\t' + b + ...` chain built a rope of 33 cons
-  // strings per row and cost 12.9 us/row for raw_metrics against 3.9 us joined (encode only).
+  // strings per row and cost 12.9 us/row for raw_metrics against 3.9 us joined (encode only,
+  // measured once while developing).
   const slow = columns.map((c) => tsvField(table, c));
   const exprs = columns.map((c, j) => tsvExpr(c, j));
   const body = `let v;
