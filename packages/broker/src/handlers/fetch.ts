@@ -86,8 +86,8 @@ function waitAny(broker: BrokerContext, req: FetchRequest, ms: number, signal: A
   const stop = (): void => local.abort();
   signal.addEventListener('abort', stop, { once: true });
   const timer = setTimeout(stop, ms);
-  const waits = req.topics.flatMap((t) => t.partitions.map((p) => broker.waitForData(t.topic, p.partition, local.signal)));
-  return Promise.race(waits).finally(() => {
+  const partitions = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition })));
+  return broker.waitForAnyData(partitions, local.signal).finally(() => {
     clearTimeout(timer);
     signal.removeEventListener('abort', stop);
     local.abort();

@@ -23,6 +23,8 @@ export interface BrokerContext {
   readonly log: Logger;
   /** Long-poll support: resolves when partition (topic, partition) gets new data, or on abort. */
   waitForData(topic: string, partition: number, signal: AbortSignal): Promise<void>;
+  /** Resolves on new data in any of the partitions, or on abort (one abort listener in all). */
+  waitForAnyData(partitions: readonly { readonly topic: string; readonly partition: number }[], signal: AbortSignal): Promise<void>;
   /** Called by Produce after an append, to wake the long polls waiting on that partition. */
   notifyData(topic: string, partition: number): void;
   /** Allocates producer ids for InitProducerId (persisted so ids are never reused). */

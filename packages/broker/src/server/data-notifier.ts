@@ -11,24 +11,36 @@ export class DataNotifier {
   }
 
   wait(topic: string, partition: number, signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return Promise.resolve();
-    const key = DataNotifier.key(topic, partition);
+    return this.waitAny([{ topic, partition }], signal);
+  }
+
+  /**
+   * Resolves on the first notify() of any of the partitions, or on abort. One abort listener
+   * per wait, however many partitions: a Fetch of 12+ partitions used to add one listener per
+   * partition to the same signal, past Node's default of 10 (MaxListenersExceededWarning).
+   */
+  waitAny(partitions: readonly { readonly topic: string; readonly partition: number }[], signal: AbortSignal): Promise<void> {
+    if (signal.aborted || partitions.length === 0) return Promise.resolve();
+    const keys = [...new Set(partitions.map((p) => DataNotifier.key(p.topic, p.partition)))];
     return new Promise((resolve) => {
-      let set = this.waiters.get(key);
-      if (set === undefined) {
-        set = new Set();
-        this.waiters.set(key, set);
-      }
       const done = (): void => {
         signal.removeEventListener('abort', done);
-        const s = this.waiters.get(key);
-        if (s !== undefined) {
+        for (const key of keys) {
+          const s = this.waiters.get(key);
+          if (s === undefined) continue;
           s.delete(done);
           if (s.size === 0) this.waiters.delete(key);
         }
         resolve();
       };
-      set.add(done);
+      for (const key of keys) {
+        let set = this.waiters.get(key);
+        if (set === undefined) {
+          set = new Set();
+          this.waiters.set(key, set);
+        }
+        set.add(done);
+      }
       signal.addEventListener('abort', done, { once: true });
     });
   }

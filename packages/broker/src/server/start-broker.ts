@@ -89,6 +89,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     nodeId: config.nodeId, host: config.advertisedHost, port: config.port, clusterId: config.clusterId,
     config, logs, offsets, groups, clock, log,
     waitForData: (topic: string, partition: number, signal: AbortSignal) => notifier.wait(topic, partition, signal),
+    waitForAnyData: (partitions, signal) => notifier.waitAny(partitions, signal),
     notifyData: (topic: string, partition: number) => notifier.notify(topic, partition),
     nextProducerId: () => producerIds.allocate(),
   } satisfies BrokerContext;

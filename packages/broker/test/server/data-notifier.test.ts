@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { DataNotifier } from '../../src/server/data-notifier.ts';
 
@@ -25,5 +26,21 @@ describe('DataNotifier', () => {
     const n = new DataNotifier();
     await n.wait('t', 0, AbortSignal.abort());
     expect(n.pending).toBe(0);
+  });
+
+  it('waits on many partitions with ONE abort listener and forgets every one of them on wake', async () => {
+    const n = new DataNotifier();
+    const ac = new AbortController();
+    const parts = Array.from({ length: 24 }, (_, i) => ({ topic: i % 2 === 0 ? 'a' : 'b', partition: i }));
+    let woke = false;
+    const w = n.waitAny(parts, ac.signal).then(() => { woke = true; });
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(1);
+    expect(n.pending).toBe(24);
+    n.notify('b', 13);
+    await w;
+    expect(woke).toBe(true);
+    expect(n.pending).toBe(0);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    n.notify('a', 0); // a later notify finds nobody and must not throw
   });
 });
