@@ -16,9 +16,10 @@ export interface ProfilerService {
   close(): Promise<void>;
   /**
    * Live counters: eventsFolded, eventsSkipped (already in restored state), lateEvents,
-   * deadLetters, ticks, forecasts, accuracyRecords, changelogEntries, usersTracked,
-   * partitionsOwned, restores, restoredEntries, commits, and `lastOffset.p<N>` (last input offset
-   * folded) per owned partition.
+   * deadLetters, ticks, forecasts, accuracyRecords, changelogEntries (counted once acked),
+   * usersTracked, partitionsOwned, restores, restoredEntries, commits, flushFailures, foldMs (wall
+   * ms decoding and folding), and `lastOffset.p<N>` per owned partition: the last input offset
+   * whose outputs are all acked (so "every partition at its end" means nothing is in flight).
    */
   stats(): Record<string, number>;
 }

@@ -24,8 +24,19 @@ export function actualsOver(history: readonly ClosedMinute[], from: number, H: n
   let instances = 0;
   let cpu = 0;
   let memory = 0;
-  for (const [m, n, i, c, mem] of history) {
-    if (m < from) continue;
+  // binary search for the first minute >= from: a day-long history holds up to 2 x 1440 minutes
+  // and every kept forecast is scored 4 times, so a scan from the start cost O(history) each
+  let lo = 0;
+  let hi = history.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((history[mid]?.[0] ?? 0) < from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < history.length; k++) {
+    const rec = history[k];
+    if (!rec) break;
+    const [m, n, i, c, mem] = rec;
     if (m >= from + H) break;
     requests += n;
     instances = Math.max(instances, i);

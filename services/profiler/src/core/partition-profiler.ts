@@ -31,7 +31,7 @@ import { modelThrough } from './user-model.ts';
 import type { CachedModel } from './user-model.ts';
 import { forecastUser } from './user-forecast.ts';
 import { scorePending } from './accuracy.ts';
-import { REGRESSION_RING, fitNeed, requestNeed } from './request-need.ts';
+import { PROFILE_MIN_SAMPLES, REGRESSION_RING, fitNeed, requestNeed } from './request-need.ts';
 import type { FittedNeed, NeedSample, RequestNeedOut } from './request-need.ts';
 
 /** Changelog key of a partition's own entry; user keys are hex HMACs, so they never collide. */
@@ -177,8 +177,17 @@ export class PartitionProfiler {
     const keep = (T / tickMs) % scoreEveryTicks === 0;
     const forecasts: UserForecastInput[] = [];
     const accuracy: ForecastAccuracyInput[] = [];
+    // the partition's code-feature regression (3 ridge fits on 256 samples), fitted at most once
+    // per tick and only if a user without its own profile (< 8 requests with metrics) needs it
     let fitted: FittedNeed | undefined;
     let fittedDone = false;
+    const fit = (): FittedNeed | undefined => {
+      if (!fittedDone) {
+        fitted = fitNeed(this.part.need);
+        fittedDone = true;
+      }
+      return fitted;
+    };
     let tracked = false;
     for (const [key, s] of this.users) {
       if (s.lastTick >= T) continue; // restored state already past this tick
@@ -189,11 +198,7 @@ export class PartitionProfiler {
       if (active) {
         const cached = modelThrough(s, this.models.get(key), M, G);
         this.models.set(key, cached);
-        if (!fittedDone) {
-          fitted = fitNeed(this.part.need);
-          fittedDone = true;
-        }
-        const r = forecastUser(s, cached, T, horizons, this.needOf(key, s, fitted));
+        const r = forecastUser(s, cached, T, horizons, this.needOf(key, s, fit));
         forecasts.push(r.forecast);
         if (keep) {
           s.pending.push(r.pending);
@@ -253,10 +258,11 @@ export class PartitionProfiler {
   }
 
   /** The user's per-request need; its own profile only changes when an event is folded (sourceOffset moves). */
-  private needOf(key: string, s: UserState, fitted: FittedNeed | undefined): RequestNeedOut {
+  private needOf(key: string, s: UserState, fit: () => FittedNeed | undefined): RequestNeedOut {
     const c = this.needs.get(key);
     if (c && c.offset === s.sourceOffset && c.need.source === 'profile') return c.need;
-    const need = requestNeed(s, fitted);
+    // requestNeed reads the fit only without a profile and with code features
+    const need = requestNeed(s, s.usage.length < PROFILE_MIN_SAMPLES && s.code ? fit() : undefined);
     this.needs.set(key, { offset: s.sourceOffset, need });
     return need;
   }
