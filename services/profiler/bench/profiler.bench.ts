@@ -4,7 +4,7 @@
 //        service consumes them all (decode, fold, produce forecasts/accuracy/changelog, commit).
 // Run: node --import tsx services/profiler/bench/profiler.bench.ts [users] [minutes] [partitions]
 //        [--baseline=<commit>] [--only=core|e2e] [--rounds=n]
-// --baseline runs that commit's services/profiler/src (git archive into .baseline/) side by side
+// --baseline runs that commit's services/profiler/src (git archive, see loadBaseline) side by side
 // in the same process, before the current code; every run prints CPU ms per event and the load
 // average, and whether its forecasts equal the first run's (a sha256 over the canonical set).
 // profilerSection is the profiler's section of `npm run bench:ingest` (bench/ingest.bench.ts): it
@@ -47,10 +47,13 @@ type CoreModule = typeof coreModule;
 type ServiceModule = typeof serviceModule;
 type OptionsModule = typeof optionsModule;
 
-/** The source of `commit` under services/profiler/.baseline/<commit>/ (git archive), for the side-by-side runs. */
+/**
+ * The source of `commit` (git archive) under node_modules/.cache/profiler-baseline/<commit>/, for
+ * the side-by-side runs: inside the repo so `@warmcast/*` imports resolve, out of lint and git.
+ */
 export async function loadBaseline(commit: string): Promise<{ core: CoreModule; service: ServiceModule; options: OptionsModule }> {
   const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const dir = join(root, 'services/profiler/.baseline', commit);
+  const dir = join(root, 'node_modules/.cache/profiler-baseline', commit);
   if (!existsSync(join(dir, 'services/profiler/src/index.ts'))) {
     mkdirSync(dir, { recursive: true });
     execSync(`git -C ${root} archive ${commit} services/profiler/src | tar -x -C ${dir}`);

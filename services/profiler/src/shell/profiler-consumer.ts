@@ -88,6 +88,8 @@ export class ProfilerConsumer {
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onAssignment((payload.memberAssignment[Topics.execEventNormalized] ?? []) as number[]));
     await consumer.connect();
     await consumer.subscribe({ topic: Topics.execEventNormalized, fromBeginning: this.o.fromBeginning });
+    // several partitions' batches at once: one can fold while another waits for its restore or
+    // for its flushes (back-pressure); folding itself stays on this one thread
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 4, eachBatch: (b) => this.onBatch(b) });
   }
 
@@ -203,6 +205,8 @@ export class ProfilerConsumer {
   private onFlushFailed(p: number, pipeline: PartitionPipeline, err: unknown): void {
     if (this.pipelines.get(p) !== pipeline) return; // revoked or already reset
     this.o.log.error({ err, partition: p }, 'profiler flush failed; restoring the partition from its changelog');
+    const dropped = this.profilers.get(p);
+    if (dropped) for (const k of ['folded', 'skipped', 'late', 'ignored'] as const) this.retired[k] += dropped.counts[k]; // re-folded events count again: at least once
     this.profilers.delete(p);
     this.pipelines.delete(p);
     this.counters.flushFailures++;
