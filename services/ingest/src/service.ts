@@ -9,14 +9,13 @@
 // oldest event still waiting for its pair (it has not been forwarded yet). A crash therefore
 // re-delivers everything not yet stored+forwarded, and pending pairs are rebuilt from it.
 import { BatchConsumerLoop, KitService, Topics, toDeadLetter } from '@warmcast/kit';
-import type { CommitPoint, DecodedBatch, ExecutionMetrics, ExecutionRequest, RawMessage, ReadinessCheck } from '@warmcast/kit';
+import type { CommitPoint, DecodedBatch, ExecutionMetrics, ExecutionRequest, ReadinessCheck } from '@warmcast/kit';
 import { BatchWriter, Tables } from '@warmcast/warehouse';
 import { ingestOptions, DEFAULT_INGEST_OPTIONS } from './core/options.ts';
 import type { IngestOptions } from './core/options.ts';
 import { Pseudonymizer } from './core/pseudonym.ts';
 import { FeatureCache } from './core/feature-cache.ts';
-import { IngestCore, emptyOutput } from './core/ingest-core.ts';
-import type { Decoded } from './core/ingest-core.ts';
+import { IngestCore, emptyOutput, indexOfOffset } from './core/ingest-core.ts';
 import { loadParsers } from './shell/parsers.ts';
 import { KafkajsForwarder } from './shell/forwarder.ts';
 import type { Forwarder } from './shell/forwarder.ts';
@@ -57,13 +56,12 @@ export function createIngestService(so: IngestServiceOptions): IngestService {
   const counters = { batches: 0, durableFailures: 0 };
 
   const handler = (batch: DecodedBatch) => {
-    const isRequest = batch.topic === Topics.execRequestReceived;
-    const decoded: Decoded[] = batch.messages.map((m) => (isRequest
-      ? { side: 'request' as const, value: m.value as ExecutionRequest, origin: { topic: batch.topic, partition: batch.partition, offset: Number(m.offset) } }
-      : { side: 'metrics' as const, value: m.value as ExecutionMetrics, origin: { topic: batch.topic, partition: batch.partition, offset: Number(m.offset) } }));
     const now = clock.now();
     const out = emptyOutput();
-    core.process(decoded, now, out);
+    const { topic, partition, offsets } = batch;
+    core.processBatch(batch.topic === Topics.execRequestReceived
+      ? { side: 'request', topic, partition, values: batch.values as readonly ExecutionRequest[], offsets }
+      : { side: 'metrics', topic, partition, values: batch.values as readonly ExecutionMetrics[], offsets }, now, out);
     counters.batches += 1;
     fetched.set(`${batch.topic}\u0000${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: batch.nextOffset });
     // Snapshot: never commit past an event that is still waiting for its pair.
@@ -74,10 +72,10 @@ export function createIngestService(so: IngestServiceOptions): IngestService {
     }
     let dead: ReturnType<typeof toDeadLetter>[] = [];
     if (out.rejected.length > 0) {
-      const raws = new Map<number, RawMessage>(batch.messages.map((m) => [Number(m.offset), m.raw]));
+      // Rare: each rejected event's index in the batch (binary search: offsets ascend) for its original bytes.
       dead = out.rejected.flatMap((r) => {
-        const raw = raws.get(r.origin.offset);
-        return raw === undefined ? [] : [toDeadLetter(raw, { code: 'VALIDATION_FAILED', text: `${r.code}: ${r.reason}`, attempts: 1 }, so.config.clientId, now)];
+        const i = r.origin.topic === topic && r.origin.partition === partition ? indexOfOffset(offsets, r.origin.offset) : -1;
+        return i < 0 ? [] : [toDeadLetter(batch.raw(i), { code: 'VALIDATION_FAILED', text: `${r.code}: ${r.reason}`, attempts: 1 }, so.config.clientId, now)];
       });
     }
     const durable = Promise.all([

@@ -39,8 +39,9 @@ function fakes(events: string[]) {
     }),
     send: async (t: string, m: { value: { sourceOffset: number; reasonCode: string } }[]) => { events.push(`dlq ${t} ${m.map((x) => `${x.value.sourceOffset} ${x.value.reasonCode}`).join(',')}`); },
   } as unknown as TypedProducer;
-  const batch = (partition: number, first: number, values: Buffer[]) => eachBatch?.({
-    batch: { topic, partition, highWatermark: String(first + values.length), messages: values.map((value, i) => ({ offset: String(first + i), key: null, value, headers: {}, timestamp: '0', attributes: 0 })) },
+  // withKeys: message i gets key `k<i>`, header h = `h<i>` and timestamp `<i>` (else null, none, '0').
+  const batch = (partition: number, first: number, values: Buffer[], withKeys = false) => eachBatch?.({
+    batch: { topic, partition, highWatermark: String(first + values.length), messages: values.map((value, i) => ({ offset: String(first + i), key: withKeys ? Buffer.from(`k${i}`) : null, value, headers: withKeys ? { h: Buffer.from(`h${i}`) } : {}, timestamp: withKeys ? String(i) : '0', attributes: 0 })) },
     heartbeat: async () => {}, isRunning: () => true, isStale: () => false, resolveOffset: (o: string) => { events.push(`resolve ${partition}@${o}`); },
   });
   return { consumer, producer, batch };
@@ -57,7 +58,7 @@ describe('BatchConsumerLoop', () => {
     const seen: string[][] = [];
     let n = 0;
     const loop = new BatchConsumerLoop({ consumer, topics: [topic], producer, log, service: 'svc', handler: (b: DecodedBatch): BatchOutcome => {
-      seen.push(b.messages.map((m) => (m.value as { requestId: string }).requestId));
+      seen.push(b.values.map((v) => (v as { requestId: string }).requestId));
       return { durable: durables[n++]!.promise };
     } });
     await loop.start();
@@ -75,18 +76,39 @@ describe('BatchConsumerLoop', () => {
   it('dead-letters undecodable values with the batch and never hands them to the handler', async () => {
     const events: string[] = [];
     const { consumer, producer, batch } = fakes(events);
-    const loop = new BatchConsumerLoop({ consumer, topics: [topic], producer, log, service: 'svc', handler: (b) => { events.push(`handle ${b.messages.length}`); return { durable: Promise.resolve() }; } });
+    const loop = new BatchConsumerLoop({ consumer, topics: [topic], producer, log, service: 'svc', handler: (b) => { events.push(`handle ${b.values.length}`); return { durable: Promise.resolve() }; } });
     await loop.start();
     await batch(0, 5, [msg('a'), Buffer.from('junk'), msg('c')]);
     await loop.drain();
     expect(events).toEqual(['connect', 'run 1', 'handle 2', 'dlq ops.deadletter.v1 6 DECODE_FAILED', 'resolve 0@7', 'commit 0@8']);
   });
 
+  it('keeps each decoded value tied to its original message (offset, key, headers, bytes) when others were dead-lettered', async () => {
+    const events: string[] = [];
+    const { consumer, producer, batch } = fakes(events);
+    const seen: { id: string; offset: number; raw: unknown; message: unknown }[] = [];
+    const loop = new BatchConsumerLoop({ consumer, topics: [topic], producer, log, service: 'svc', handler: (b) => {
+      b.values.forEach((v, i) => seen.push({ id: (v as { requestId: string }).requestId, offset: b.offsets[i]!, raw: b.raw(i), message: b.message(i) }));
+      expect(() => b.raw(b.values.length)).toThrow(RangeError);
+      return { durable: Promise.resolve() };
+    } });
+    await loop.start();
+    await batch(3, 10, [msg('a'), Buffer.from('junk'), msg('c'), Buffer.from('junk2'), msg('e')], true);
+    await loop.drain();
+    const raw = (i: number, id: string) => ({ topic, partition: 3, offset: String(10 + i), key: Buffer.from(`k${i}`), value: msg(id), headers: { h: Buffer.from(`h${i}`) } });
+    expect(seen).toEqual([
+      { id: 'a', offset: 10, raw: raw(0, 'a'), message: { offset: '10', key: Buffer.from('k0'), value: { requestId: 'a' }, timestamp: '0', raw: raw(0, 'a') } },
+      { id: 'c', offset: 12, raw: raw(2, 'c'), message: { offset: '12', key: Buffer.from('k2'), value: { requestId: 'c' }, timestamp: '2', raw: raw(2, 'c') } },
+      { id: 'e', offset: 14, raw: raw(4, 'e'), message: { offset: '14', key: Buffer.from('k4'), value: { requestId: 'e' }, timestamp: '4', raw: raw(4, 'e') } },
+    ]);
+    expect(events).toContain('dlq ops.deadletter.v1 11 DECODE_FAILED,13 DECODE_FAILED');
+  });
+
   it('decodes synchronously, awaiting decode() only where decodeSync cannot answer yet', async () => {
     const events: string[] = [];
     const { consumer, producer, batch } = fakes(events);
     const seen: string[] = [];
-    const loop = new BatchConsumerLoop({ consumer, topics: [topic], producer, log, service: 'svc', handler: (b) => { seen.push(...b.messages.map((m) => (m.value as { requestId: string }).requestId)); return { durable: Promise.resolve() }; } });
+    const loop = new BatchConsumerLoop({ consumer, topics: [topic], producer, log, service: 'svc', handler: (b) => { seen.push(...b.values.map((v) => (v as { requestId: string }).requestId)); return { durable: Promise.resolve() }; } });
     await loop.start();
     await batch(0, 0, [msg('a'), msg('?b'), msg('c')]);
     await loop.drain();

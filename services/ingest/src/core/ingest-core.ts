@@ -16,6 +16,15 @@ export type Decoded =
   | { readonly side: 'request'; readonly value: ExecutionRequest; readonly origin: Origin }
   | { readonly side: 'metrics'; readonly value: ExecutionMetrics; readonly origin: Origin };
 
+/** A fetched batch of one input topic-partition: values[i] was read at offsets[i]. */
+export type InputBatch =
+  | { readonly side: 'request'; readonly topic: string; readonly partition: number; readonly values: readonly ExecutionRequest[]; readonly offsets: readonly number[] }
+  | { readonly side: 'metrics'; readonly topic: string; readonly partition: number; readonly values: readonly ExecutionMetrics[]; readonly offsets: readonly number[] };
+
+const requestTime = (v: ExecutionRequest): number => v.eventTime;
+const metricsTime = (v: ExecutionMetrics): number => v.finishedAt;
+const decodedTime = (d: Decoded): number => (d.side === 'request' ? d.value.eventTime : d.value.finishedAt);
+
 export interface Rejection { readonly origin: Origin; readonly code: ReasonCode; readonly reason: string }
 
 /** What a flush must make durable: rows stored, events forwarded, rejects dead-lettered. */
@@ -44,6 +53,8 @@ export class IngestCore {
   /** Validation reference in watermark mode: the latest accepted event time (see reference()). */
   private streamRef: number | null = null;
   private readonly scratch: PairOutput[] = [];
+  /** Scratch for the batch median (reused: one array per batch is garbage at 100k events/s too). */
+  private readonly times: number[] = [];
   counts = { requests: 0, metrics: 0, rejected: 0, normalized: 0 };
   readonly rejectedByCode = new Map<ReasonCode, number>();
 
@@ -62,11 +73,18 @@ export class IngestCore {
    * partitions, so an idle partition does not freeze it.
    */
   reference(batch: readonly Decoded[], wallMs: number): number | null {
+    return this.referenceOf(batch, decodedTime, wallMs);
+  }
+
+  private referenceOf<T>(batch: readonly T[], timeOf: (t: T) => number, wallMs: number): number | null {
     if (this.o.referenceClock === 'none') return null;
     if (this.o.referenceClock === 'wall') return wallMs;
     // A median of 1-2 events is those events: it may start the reference, not move it.
     if (batch.length === 0 || (batch.length < 3 && this.streamRef !== null)) return this.streamRef;
-    const times = batch.map((d) => (d.side === 'request' ? d.value.eventTime : d.value.finishedAt)).sort((a, b) => a - b);
+    const times = this.times;
+    times.length = batch.length;
+    for (let i = 0; i < batch.length; i++) times[i] = timeOf(batch[i]!);
+    times.sort((a, b) => a - b);
     const median = times[times.length >> 1] ?? Number.NaN;
     if (!Number.isFinite(median)) return this.streamRef;
     return Math.max(this.streamRef ?? -Infinity, median);
@@ -75,31 +93,68 @@ export class IngestCore {
   /** pre: batch holds one topic-partition's messages in offset order. */
   process(batch: readonly Decoded[], wallMs: number, out: Output): void {
     let ref = this.reference(batch, wallMs);
-    const moving = this.o.referenceClock === 'watermark';
+    const pairs = this.begin();
+    for (const d of batch) ref = d.side === 'request' ? this.request(d.value, d.origin, ref, wallMs, out, pairs) : this.metrics(d.value, d.origin, ref, wallMs, out, pairs);
+    this.finish(ref, wallMs, out, pairs);
+  }
+
+  /**
+   * process() for a fetched batch as the loop hands it over (parallel values and offsets): no
+   * Decoded wrapper per event, one Origin per event (the pairer keeps it for holdOffset).
+   * pre: one topic-partition, offset order.
+   */
+  processBatch(batch: InputBatch, wallMs: number, out: Output): void {
+    const { topic, partition, offsets } = batch;
+    const pairs = this.begin();
+    if (batch.side === 'request') {
+      const values = batch.values;
+      let ref = this.referenceOf(values, requestTime, wallMs);
+      for (let i = 0; i < values.length; i++) ref = this.request(values[i]!, { topic, partition, offset: offsets[i]! }, ref, wallMs, out, pairs);
+      this.finish(ref, wallMs, out, pairs);
+    } else {
+      const values = batch.values;
+      let ref = this.referenceOf(values, metricsTime, wallMs);
+      for (let i = 0; i < values.length; i++) ref = this.metrics(values[i]!, { topic, partition, offset: offsets[i]! }, ref, wallMs, out, pairs);
+      this.finish(ref, wallMs, out, pairs);
+    }
+  }
+
+  private begin(): PairOutput[] {
     const pairs = this.scratch;
     pairs.length = 0;
+    return pairs;
+  }
+
+  private request(value: ExecutionRequest, origin: Origin, ref: number | null, wallMs: number, out: Output, pairs: PairOutput[]): number | null {
     const { limits, storeRawUserIds, pseudonymizer, features } = this.o;
-    for (const d of batch) {
-      if (d.side === 'request') {
-        const v = validateRequest(d.value, ref, limits);
-        if (!v.ok) { this.reject(out, d.origin, v.code, v.reason); continue; }
-        this.counts.requests += 1;
-        if (moving && (ref === null || d.value.eventTime > ref)) ref = d.value.eventTime;
-        const userKey = pseudonymizer.userKey(d.value.userId);
-        const f = features.featuresOf(d.value);
-        out.rawRequests.push(toRawRequestRow(d.value, userKey, f, storeRawUserIds, wallMs));
-        this.pairer.offer({ side: 'request', value: d.value, userKey, features: f, origin: d.origin }, pairs);
-      } else {
-        const v = validateMetrics(d.value, ref, limits);
-        if (!v.ok) { this.reject(out, d.origin, v.code, v.reason); continue; }
-        this.counts.metrics += 1;
-        if (moving && (ref === null || d.value.finishedAt > ref)) ref = d.value.finishedAt;
-        const userKey = pseudonymizer.userKey(d.value.userId);
-        out.rawMetrics.push(toRawMetricsRow(d.value, userKey, storeRawUserIds, wallMs));
-        this.pairer.offer({ side: 'metrics', value: d.value, userKey, origin: d.origin }, pairs);
-      }
-    }
-    if (moving && ref !== null) this.streamRef = ref;
+    const v = validateRequest(value, ref, limits);
+    if (!v.ok) { this.reject(out, origin, v.code, v.reason); return ref; }
+    this.counts.requests += 1;
+    const userKey = pseudonymizer.userKey(value.userId);
+    const f = features.featuresOf(value);
+    out.rawRequests.push(toRawRequestRow(value, userKey, f, storeRawUserIds, wallMs));
+    this.pairer.offer({ side: 'request', value, userKey, features: f, origin }, pairs);
+    return this.moved(ref, value.eventTime);
+  }
+
+  private metrics(value: ExecutionMetrics, origin: Origin, ref: number | null, wallMs: number, out: Output, pairs: PairOutput[]): number | null {
+    const { limits, storeRawUserIds, pseudonymizer } = this.o;
+    const v = validateMetrics(value, ref, limits);
+    if (!v.ok) { this.reject(out, origin, v.code, v.reason); return ref; }
+    this.counts.metrics += 1;
+    const userKey = pseudonymizer.userKey(value.userId);
+    out.rawMetrics.push(toRawMetricsRow(value, userKey, storeRawUserIds, wallMs));
+    this.pairer.offer({ side: 'metrics', value, userKey, origin }, pairs);
+    return this.moved(ref, value.finishedAt);
+  }
+
+  /** Watermark mode: every accepted event moves the reference forward. */
+  private moved(ref: number | null, t: number): number | null {
+    return this.o.referenceClock === 'watermark' && (ref === null || t > ref) ? t : ref;
+  }
+
+  private finish(ref: number | null, wallMs: number, out: Output, pairs: PairOutput[]): void {
+    if (this.o.referenceClock === 'watermark' && ref !== null) this.streamRef = ref;
     this.pairer.expire(pairs);
     for (const p of pairs) {
       if (p.kind === 'REJECTED') { this.reject(out, p.input.origin, p.code, p.reason); continue; }
@@ -113,4 +168,17 @@ export class IngestCore {
     this.rejectedByCode.set(code, (this.rejectedByCode.get(code) ?? 0) + 1);
     out.rejected.push({ origin, code, reason });
   }
+}
+
+/** Index of `offset` in ascending `offsets`, or -1. */
+export function indexOfOffset(offsets: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = offsets.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = offsets[mid]!;
+    if (v === offset) return mid;
+    if (v < offset) lo = mid + 1; else hi = mid - 1;
+  }
+  return -1;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IngestCore, emptyOutput } from '../../src/core/ingest-core.ts';
+import { IngestCore, emptyOutput, indexOfOffset } from '../../src/core/ingest-core.ts';
 import type { Decoded, IngestCoreOptions } from '../../src/core/ingest-core.ts';
 import { DEFAULT_LIMITS, REPLAY_LIMITS } from '../../src/core/limits.ts';
 import { Pseudonymizer, hmacUserKey } from '../../src/core/pseudonym.ts';
@@ -80,5 +80,34 @@ describe('IngestCore', () => {
     c.process(batch, T0, out);
     expect(out.rejected.map((x) => x.origin.offset)).toEqual([99]);
     expect(out.normalized).toHaveLength(10);
+  });
+
+  it('processBatch (flat values + offsets, as the service calls it) decides exactly like process()', () => {
+    const old = Date.UTC(2019, 6, 15);
+    const t = (i: number) => old + i * 50 * 60_000;
+    const reqs = Array.from({ length: 10 }, (_, i) => request({ requestId: `s${i}`, eventTime: t(i), producedAt: t(i), priority: i === 4 ? 12 : 3 }));
+    reqs.splice(3, 0, request({ requestId: 'far', eventTime: old + 30 * 3_600_000, producedAt: old + 30 * 3_600_000 }));
+    const mets = reqs.map((q, i) => metrics({ requestId: q.requestId, startedAt: q.eventTime + 1000, finishedAt: q.eventTime + 2000, producedAt: q.eventTime + 2010, durationMs: i === 7 ? -5 : 1000 }));
+    const offsets = reqs.map((_, i) => 40 + 2 * i);
+    const a = core({ referenceClock: 'watermark', limits: REPLAY_LIMITS });
+    const b = core({ referenceClock: 'watermark', limits: REPLAY_LIMITS });
+    const outA = emptyOutput();
+    const outB = emptyOutput();
+    a.process(reqs.map((v, i) => r(v, offsets[i]!)), T0, outA);
+    a.process(mets.map((v, i) => m(v, offsets[i]!)), T0, outA);
+    b.processBatch({ side: 'request', topic: REQ, partition: 0, values: reqs, offsets }, T0, outB);
+    b.processBatch({ side: 'metrics', topic: MET, partition: 0, values: mets, offsets }, T0, outB);
+    expect(outB).toEqual(outA);
+    expect(outB.rejected.map((x) => [x.origin.topic, x.origin.offset, x.code])).toEqual([[REQ, 46, 'EVENT_TIME_FUTURE'], [REQ, 50, 'PRIORITY_RANGE'], [MET, 46, 'EVENT_TIME_FUTURE'], [MET, 54, 'RESOURCE_NEGATIVE']]);
+    expect(outB.normalized.map((n) => n.value.kind).join()).toBe('PAIRED,PAIRED,PAIRED,PAIRED,PAIRED,PAIRED,PAIRED,PAIRED,REQUEST,METRICS');
+    expect(b.counts).toEqual(a.counts);
+    expect(b.pairer.holdOffset(REQ, 0)).toBe(a.pairer.holdOffset(REQ, 0));
+  });
+
+  it('indexOfOffset finds an offset in an ascending list with gaps, or -1', () => {
+    const offsets = [3, 4, 9, 10, 57];
+    expect(offsets.map((o) => indexOfOffset(offsets, o))).toEqual([0, 1, 2, 3, 4]);
+    expect([0, 5, 11, 58].map((o) => indexOfOffset(offsets, o))).toEqual([-1, -1, -1, -1]);
+    expect(indexOfOffset([], 1)).toBe(-1);
   });
 });
