@@ -6,6 +6,10 @@
  *   BENCH_CONSUMER=lean BENCH_FORWARDER=lean npm run bench:ingest   # one end-to-end run with these clients
  *   BENCH_E2E=kafkajs/kafkajs,lean/lean npm run bench:ingest       # consumer/forwarder pairs (the default)
  *   BENCH_PROFILER=0 npm run bench:ingest                          # skip the profiler section
+ *   BENCH_STAGES=0 npm run bench:ingest                            # end to end only (skip the per-stage rows)
+ *   BENCH_BASELINE=/tmp/old BENCH_ROUNDS=2 npm run bench:ingest    # old vs new ingest side by side, alternated
+ *     (BENCH_BASELINE: a copy of the repo holding the previous code, with its own node_modules/@warmcast
+ *     links; its createIngestService runs each end-to-end pair before this tree's, BENCH_ROUNDS times)
  *
  * Broker and registry run as child processes (`warmcast broker` / `warmcast registry`), as in
  * production, so they compete with ingest for this machine's cores as they would; chDB runs
@@ -196,96 +200,98 @@ const ingestSection: BenchSection = {
     await producer.disconnect();
     rows.push({ section, stage: 'pre-load (kafkajs producer; not part of ingest)', events: encoded.length, seconds: load.seconds, cpu: load.cpu, childCpu: load.childCpu });
 
-    // --- Stages, one at a time, on the same data ---
-    // Fetch only: every input message once, eachBatch doing nothing (fresh group each).
-    const inputs = [Topics.execRequestReceived, Topics.execMetricsReported];
-    const fetchOnly = async (which: Client): Promise<number> => {
-      let seen = 0;
-      let done!: () => void;
-      const finished = new Promise<void>((r) => { done = r; });
-      const onBatch = (n: number): void => { seen += n; if (seen >= encoded.length) done(); };
-      const sizes = { maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 32 * 1024 * 1024 };
-      const consumer = which === 'lean'
-        ? new LeanConsumer({ brokers: ctx.brokers, clientId: 'bench-fetch', groupId: 'bench-fetch-lean', ...sizes })
-        : ctx.kafka.consumer({ groupId: 'bench-fetch-kafkajs', ...sizes });
-      await consumer.connect();
-      await consumer.subscribe({ topics: inputs, fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async ({ batch, resolveOffset }) => {
-        const last = batch.messages[batch.messages.length - 1];
-        if (last !== undefined) resolveOffset(last.offset);
-        onBatch(batch.messages.length);
-      } });
-      await finished;
-      await consumer.disconnect();
-      return seen;
-    };
-    for (const which of ['kafkajs', 'lean'] as const) {
-      const f = await timed(() => fetchOnly(which));
-      rows.push({ section, stage: `fetch only (${which} consumer, join included)`, events: f.value, seconds: f.seconds, cpu: f.cpu, childCpu: f.childCpu });
+    if (process.env['BENCH_STAGES'] !== '0') {
+      // --- Stages, one at a time, on the same data ---
+      // Fetch only: every input message once, eachBatch doing nothing (fresh group each).
+      const inputs = [Topics.execRequestReceived, Topics.execMetricsReported];
+      const fetchOnly = async (which: Client): Promise<number> => {
+        let seen = 0;
+        let done!: () => void;
+        const finished = new Promise<void>((r) => { done = r; });
+        const onBatch = (n: number): void => { seen += n; if (seen >= encoded.length) done(); };
+        const sizes = { maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 32 * 1024 * 1024 };
+        const consumer = which === 'lean'
+          ? new LeanConsumer({ brokers: ctx.brokers, clientId: 'bench-fetch', groupId: 'bench-fetch-lean', ...sizes })
+          : ctx.kafka.consumer({ groupId: 'bench-fetch-kafkajs', ...sizes });
+        await consumer.connect();
+        await consumer.subscribe({ topics: inputs, fromBeginning: true });
+        await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async ({ batch, resolveOffset }) => {
+          const last = batch.messages[batch.messages.length - 1];
+          if (last !== undefined) resolveOffset(last.offset);
+          onBatch(batch.messages.length);
+        } });
+        await finished;
+        await consumer.disconnect();
+        return seen;
+      };
+      for (const which of ['kafkajs', 'lean'] as const) {
+        const f = await timed(() => fetchOnly(which));
+        rows.push({ section, stage: `fetch only (${which} consumer, join included)`, events: f.value, seconds: f.seconds, cpu: f.cpu, childCpu: f.childCpu });
+      }
+      const codecs = {
+        [Topics.execRequestReceived]: new ValueCodec<ExecutionRequest>(registry, Topics.execRequestReceived, topicSpec(Topics.execRequestReceived).schemaText),
+        [Topics.execMetricsReported]: new ValueCodec<ExecutionMetrics>(registry, Topics.execMetricsReported, topicSpec(Topics.execMetricsReported).schemaText),
+      } as const;
+      const dec = await timed(async () => {
+        const out: Decoded[] = [];
+        for (let i = 0; i < encoded.length; i++) {
+          const e = encoded[i]!;
+          const d = await codecs[e.topic as keyof typeof codecs].decode(e.value);
+          if (!d.ok) throw new Error(d.text);
+          out.push(e.topic === Topics.execRequestReceived
+            ? { side: 'request', value: d.value as ExecutionRequest, origin: { topic: e.topic, partition: 0, offset: i } }
+            : { side: 'metrics', value: d.value as ExecutionMetrics, origin: { topic: e.topic, partition: 0, offset: i } });
+        }
+        return out;
+      });
+      rows.push({ section, stage: 'decode (ValueCodec.decode awaited per message: old loop)', events: encoded.length, seconds: dec.seconds, cpu: dec.cpu, childCpu: dec.childCpu });
+      const decSync = await timed(async () => {
+        let n = 0;
+        for (const e of encoded) {
+          const codec = codecs[e.topic as keyof typeof codecs];
+          const d = codec.decodeSync(e.value) ?? await codec.decode(e.value);
+          if (d.ok) n++;
+        }
+        return n;
+      });
+      rows.push({ section, stage: 'decode (decodeSync ?? decode: batch loop now)', events: encoded.length, seconds: decSync.seconds, cpu: decSync.cpu, childCpu: decSync.childCpu });
+      const parsers = await loadParsers();
+      const newCore = (): IngestCore => new IngestCore({ limits: REPLAY_LIMITS, referenceClock: 'watermark', pairWindowMs: 300_000, maxPending: 100_000, storeRawUserIds: false, pseudonymizer: new Pseudonymizer(DEV_HMAC_KEY), features: new FeatureCache(parsers) });
+      let core = newCore();
+      let out = emptyOutput();
+      const runCore = (): void => {
+        const now = Date.now();
+        for (let i = 0; i < dec.value.length; i += 5000) core.process(dec.value.slice(i, i + 5000), now, out);
+      };
+      const pure = await timed(runCore);
+      rows.push({ section, stage: 'core: validate+pseudonymize+features+pair+map', events: encoded.length, seconds: pure.seconds, cpu: pure.cpu, childCpu: pure.childCpu, note: `first pass: ${out.normalized.length} normalized, ${out.rejected.length} rejected, ${core.pairer.size} pending` });
+      core = newCore();
+      out = emptyOutput();
+      const warm = await timed(runCore);
+      rows.push({ section, stage: 'core again (JIT warm, fresh caches)', events: encoded.length, seconds: warm.seconds, cpu: warm.cpu, childCpu: warm.childCpu });
+      const normType = avro.Type.forSchema(JSON.parse(topicSpec(Topics.execEventNormalized).schemaText) as avro.Schema);
+      const enc = await timed(() => out.normalized.map((n) => Buffer.concat([Buffer.alloc(5), normType.toBuffer(n.value as NormalizedEventInput)])));
+      rows.push({ section, stage: 'encode normalized (avsc + 5-byte header: old)', events: out.normalized.length, seconds: enc.seconds, cpu: enc.cpu, childCpu: enc.childCpu });
+      const normCodec = new ValueCodec<unknown, NormalizedEventInput>(registry, Topics.execEventNormalized, topicSpec(Topics.execEventNormalized).schemaText);
+      await normCodec.prepare();
+      const encSync = await timed(() => out.normalized.map((n) => normCodec.encodeSync(n.value as NormalizedEventInput)));
+      rows.push({ section, stage: 'encode normalized (kit encodeSync: forwarders now)', events: out.normalized.length, seconds: encSync.seconds, cpu: encSync.cpu, childCpu: encSync.childCpu });
+      const ins = await timed(async () => {
+        for (let i = 0; i < out.rawRequests.length; i += 20_000) await ctx.warehouse.insert(Tables.rawRequests, out.rawRequests.slice(i, i + 20_000));
+        for (let i = 0; i < out.rawMetrics.length; i += 20_000) await ctx.warehouse.insert(Tables.rawMetrics, out.rawMetrics.slice(i, i + 20_000));
+      });
+      rows.push({ section, stage: 'ClickHouse insert (chDB in-process, 20k rows per insert)', events: out.rawRequests.length + out.rawMetrics.length, seconds: ins.seconds, cpu: ins.cpu, childCpu: ins.childCpu });
+      await ctx.warehouse.command(`TRUNCATE TABLE ${Tables.rawRequests}`);
+      await ctx.warehouse.command(`TRUNCATE TABLE ${Tables.rawMetrics}`);
+      const probe = ctx.kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+      await probe.connect();
+      const prod = await timed(async () => {
+        const messages = enc.value.map((value, j) => ({ key: out.normalized[j]!.key, value }));
+        for (const chunk of chunkByBytes(messages, MAX_REQUEST_BYTES)) await probe.send({ topic: 'bench.probe', acks: -1, messages: chunk });
+      });
+      await probe.disconnect();
+      rows.push({ section, stage: 'produce normalized (kafkajs, <= 900 KB per send)', events: enc.value.length, seconds: prod.seconds, cpu: prod.cpu, childCpu: prod.childCpu, note: 'to a scratch topic' });
     }
-    const codecs = {
-      [Topics.execRequestReceived]: new ValueCodec<ExecutionRequest>(registry, Topics.execRequestReceived, topicSpec(Topics.execRequestReceived).schemaText),
-      [Topics.execMetricsReported]: new ValueCodec<ExecutionMetrics>(registry, Topics.execMetricsReported, topicSpec(Topics.execMetricsReported).schemaText),
-    } as const;
-    const dec = await timed(async () => {
-      const out: Decoded[] = [];
-      for (let i = 0; i < encoded.length; i++) {
-        const e = encoded[i]!;
-        const d = await codecs[e.topic as keyof typeof codecs].decode(e.value);
-        if (!d.ok) throw new Error(d.text);
-        out.push(e.topic === Topics.execRequestReceived
-          ? { side: 'request', value: d.value as ExecutionRequest, origin: { topic: e.topic, partition: 0, offset: i } }
-          : { side: 'metrics', value: d.value as ExecutionMetrics, origin: { topic: e.topic, partition: 0, offset: i } });
-      }
-      return out;
-    });
-    rows.push({ section, stage: 'decode (ValueCodec.decode awaited per message: old loop)', events: encoded.length, seconds: dec.seconds, cpu: dec.cpu, childCpu: dec.childCpu });
-    const decSync = await timed(async () => {
-      let n = 0;
-      for (const e of encoded) {
-        const codec = codecs[e.topic as keyof typeof codecs];
-        const d = codec.decodeSync(e.value) ?? await codec.decode(e.value);
-        if (d.ok) n++;
-      }
-      return n;
-    });
-    rows.push({ section, stage: 'decode (decodeSync ?? decode: batch loop now)', events: encoded.length, seconds: decSync.seconds, cpu: decSync.cpu, childCpu: decSync.childCpu });
-    const parsers = await loadParsers();
-    const newCore = (): IngestCore => new IngestCore({ limits: REPLAY_LIMITS, referenceClock: 'watermark', pairWindowMs: 300_000, maxPending: 100_000, storeRawUserIds: false, pseudonymizer: new Pseudonymizer(DEV_HMAC_KEY), features: new FeatureCache(parsers) });
-    let core = newCore();
-    let out = emptyOutput();
-    const runCore = (): void => {
-      const now = Date.now();
-      for (let i = 0; i < dec.value.length; i += 5000) core.process(dec.value.slice(i, i + 5000), now, out);
-    };
-    const pure = await timed(runCore);
-    rows.push({ section, stage: 'core: validate+pseudonymize+features+pair+map', events: encoded.length, seconds: pure.seconds, cpu: pure.cpu, childCpu: pure.childCpu, note: `first pass: ${out.normalized.length} normalized, ${out.rejected.length} rejected, ${core.pairer.size} pending` });
-    core = newCore();
-    out = emptyOutput();
-    const warm = await timed(runCore);
-    rows.push({ section, stage: 'core again (JIT warm, fresh caches)', events: encoded.length, seconds: warm.seconds, cpu: warm.cpu, childCpu: warm.childCpu });
-    const normType = avro.Type.forSchema(JSON.parse(topicSpec(Topics.execEventNormalized).schemaText) as avro.Schema);
-    const enc = await timed(() => out.normalized.map((n) => Buffer.concat([Buffer.alloc(5), normType.toBuffer(n.value as NormalizedEventInput)])));
-    rows.push({ section, stage: 'encode normalized (avsc + 5-byte header: old)', events: out.normalized.length, seconds: enc.seconds, cpu: enc.cpu, childCpu: enc.childCpu });
-    const normCodec = new ValueCodec<unknown, NormalizedEventInput>(registry, Topics.execEventNormalized, topicSpec(Topics.execEventNormalized).schemaText);
-    await normCodec.prepare();
-    const encSync = await timed(() => out.normalized.map((n) => normCodec.encodeSync(n.value as NormalizedEventInput)));
-    rows.push({ section, stage: 'encode normalized (kit encodeSync: forwarders now)', events: out.normalized.length, seconds: encSync.seconds, cpu: encSync.cpu, childCpu: encSync.childCpu });
-    const ins = await timed(async () => {
-      for (let i = 0; i < out.rawRequests.length; i += 20_000) await ctx.warehouse.insert(Tables.rawRequests, out.rawRequests.slice(i, i + 20_000));
-      for (let i = 0; i < out.rawMetrics.length; i += 20_000) await ctx.warehouse.insert(Tables.rawMetrics, out.rawMetrics.slice(i, i + 20_000));
-    });
-    rows.push({ section, stage: 'ClickHouse insert (chDB in-process, 20k rows per insert)', events: out.rawRequests.length + out.rawMetrics.length, seconds: ins.seconds, cpu: ins.cpu, childCpu: ins.childCpu });
-    await ctx.warehouse.command(`TRUNCATE TABLE ${Tables.rawRequests}`);
-    await ctx.warehouse.command(`TRUNCATE TABLE ${Tables.rawMetrics}`);
-    const probe = ctx.kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
-    await probe.connect();
-    const prod = await timed(async () => {
-      const messages = enc.value.map((value, j) => ({ key: out.normalized[j]!.key, value }));
-      for (const chunk of chunkByBytes(messages, MAX_REQUEST_BYTES)) await probe.send({ topic: 'bench.probe', acks: -1, messages: chunk });
-    });
-    await probe.disconnect();
-    rows.push({ section, stage: 'produce normalized (kafkajs, <= 900 KB per send)', events: enc.value.length, seconds: prod.seconds, cpu: prod.cpu, childCpu: prod.childCpu, note: 'to a scratch topic' });
 
     // --- End to end, once per consumer/forwarder pair, side by side ---
     const admin = ctx.kafka.admin();
@@ -295,7 +301,15 @@ const ingestSection: BenchSection = {
       for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${p.partition}`, BigInt(p.high));
     }
     const onTopic = async (): Promise<number> => (await admin.fetchTopicOffsets(Topics.execEventNormalized)).reduce((s, p) => s + Number(p.high), 0);
-    for (const { consumer, forwarder } of E2E) {
+    const variants: { label: string; create: typeof createIngestService }[] = [{ label: '', create: createIngestService }];
+    const baseline = process.env['BENCH_BASELINE'];
+    if (baseline !== undefined) {
+      const old = await import(join(baseline, 'services/ingest/src/index.ts')) as { createIngestService: typeof createIngestService };
+      variants.unshift({ label: 'baseline ', create: old.createIngestService });
+      variants[1] = { label: 'current ', create: createIngestService };
+    }
+    const runs = Array.from({ length: Number(process.env['BENCH_ROUNDS'] ?? 1) }, (_, round) => E2E.flatMap((pair) => variants.map((v) => ({ ...pair, ...v, round })))).flat();
+    for (const { consumer, forwarder, label, create, round } of runs) {
       await ctx.warehouse.command(`TRUNCATE TABLE ${Tables.rawRequests}`);
       await ctx.warehouse.command(`TRUNCATE TABLE ${Tables.rawMetrics}`);
       const topicBefore = await onTopic();
@@ -308,8 +322,8 @@ const ingestSection: BenchSection = {
       let childAtLast = 0;
       let resolveDone!: () => void;
       const done = new Promise<void>((r) => { resolveDone = r; });
-      const group = `ingest-bench-${consumer}-${forwarder}`;
-      const service = createIngestService({
+      const group = `ingest-bench-${label.trim() || 'run'}${round}-${consumer}-${forwarder}`;
+      const service = create({
         config: ctx.config({ clientId: group, groupId: group }), warehouse: ctx.warehouse, hmacKey: DEV_HMAC_KEY,
         options: { referenceClock: 'watermark', limits: REPLAY_LIMITS, forwarder, consumer },
         beforeCommit: async (points) => {
@@ -325,17 +339,17 @@ const ingestSection: BenchSection = {
       await service.start();
       await done;
       clearInterval(poll);
-      if (profile !== undefined) await profile.stop(`${process.env['BENCH_CPU_PROF']}/ingest-e2e-${consumer}-${forwarder}.cpuprofile`);
+      if (profile !== undefined) await profile.stop(`${process.env['BENCH_CPU_PROF']}/ingest-e2e-${label.trim() || 'run'}${round}-${consumer}-${forwarder}.cpuprofile`);
       const e2eCpu = (cpuAtLast.user + cpuAtLast.system - cpuAtFirst.user - cpuAtFirst.system) / 1e6;
       const stats = service.stats();
       await service.close();
-      rows.push({ section, stage: `END TO END: first fetch -> last commit (${consumer} consumer, ${forwarder} forwarder)`, events: encoded.length, seconds: (tLast - tFirst) / 1000, cpu: e2eCpu, childCpu: childAtLast - childAtFirst, note: `start-up ${((tFirst - tStart) / 1000).toFixed(1)} s not counted` });
+      rows.push({ section, stage: `END TO END: ${label}first fetch -> last commit (${consumer} consumer, ${forwarder} forwarder)`, events: encoded.length, seconds: (tLast - tFirst) / 1000, cpu: e2eCpu, childCpu: childAtLast - childAtFirst, note: `start-up ${((tFirst - tStart) / 1000).toFixed(1)} s not counted` });
 
       // Checks: rows stored, events forwarded.
       const [reqRows] = await ctx.warehouse.query<{ n: number }>(`SELECT count() AS n FROM ${Tables.rawRequests}`);
       const [metRows] = await ctx.warehouse.query<{ n: number }>(`SELECT count() AS n FROM ${Tables.rawMetrics}`);
       const added = await onTopic() - topicBefore;
-      console.log(`checks (${consumer}/${forwarder}): raw_requests ${reqRows?.n} (valid requests ${stats['requests']}), raw_metrics ${metRows?.n} (valid metrics ${stats['metrics']}), normalized added to topic ${added} (forwarded ${stats['forwarded']}, paired ${stats['paired']}, pending ${stats['pending']}), rejected ${stats['rejected']}`);
+      console.log(`checks (${label}${consumer}/${forwarder}): raw_requests ${reqRows?.n} (valid requests ${stats['requests']}), raw_metrics ${metRows?.n} (valid metrics ${stats['metrics']}), normalized added to topic ${added} (forwarded ${stats['forwarded']}, paired ${stats['paired']}, pending ${stats['pending']}), rejected ${stats['rejected']}`);
       if (reqRows?.n !== stats['requests'] || metRows?.n !== stats['metrics'] || added !== stats['forwarded']) throw new Error('bench checks failed: see the line above');
     }
     ctx.facts['normalizedEvents'] = await onTopic();
