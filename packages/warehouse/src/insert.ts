@@ -9,8 +9,10 @@ import type { ChdbConnection } from 'chdb/connection';
 import { insertColumns } from './core/columns.ts';
 import { compileEncoder } from './core/row-encoder.ts';
 import type { InsertFormat, RowEncoder } from './core/row-encoder.ts';
+import type { BinaryRowEncoder } from './core/rowbinary.ts';
 import type { InsertableTable } from './core/row-types.ts';
 import { toWarehouseError } from './errors.ts';
+import { binaryInsertDir, insertRowBinaryViaFile } from './insert-file.ts';
 
 /**
  * The default format, picked by `npm run bench:warehouse` (figures in README.md): on the
@@ -27,16 +29,19 @@ export interface EncodedInsert {
   readonly table: string;
   readonly format: InsertFormat;
   readonly columns: readonly string[];
+  /** `name Type, ...` of the columns (RowBinary through chDB's file() needs it). */
+  readonly structure: string;
   readonly body: Buffer;
   readonly rows: number;
 }
 
 export type InsertSender = (batch: EncodedInsert) => Promise<void>;
 
-const encoders = new Map<string, RowEncoder>();
+const encoders = new Map<string, RowEncoder | BinaryRowEncoder>();
+const structures = new Map<string, string>();
 
 /** The table's encoder for `format`, compiled on first use. */
-export function encoderFor(table: InsertableTable, format: InsertFormat): RowEncoder {
+export function encoderFor(table: InsertableTable, format: InsertFormat): RowEncoder | BinaryRowEncoder {
   const key = `${table}\u0000${format}`;
   let enc = encoders.get(key);
   if (enc === undefined) {
@@ -46,18 +51,31 @@ export function encoderFor(table: InsertableTable, format: InsertFormat): RowEnc
   return enc;
 }
 
+function structureOf(table: InsertableTable): string {
+  let s = structures.get(table);
+  if (s === undefined) {
+    s = insertColumns(table).map((c) => `${c.name} ${c.chType}`).join(', ');
+    structures.set(table, s);
+  }
+  return s;
+}
+
 export function encodeInsert(table: InsertableTable, rows: readonly object[], format: InsertFormat = DEFAULT_INSERT_FORMAT, into: string = table): EncodedInsert {
   // `into` is written into the INSERT text in HTTP mode (chDB checks identifiers itself).
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(into)) throw new TypeError(`insert target ${JSON.stringify(into)} is not a plain table name`);
   const enc = encoderFor(table, format);
-  return { table: into, format, columns: enc.columns, body: Buffer.from(enc.encode(rows), 'utf8'), rows: rows.length };
+  const encoded = enc.encode(rows);
+  const body = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded;
+  return { table: into, format, columns: enc.columns, structure: structureOf(table), body, rows: rows.length };
 }
 
 /** chDB: Session.insert's raw form. Its errors are ChdbError with the ClickHouse code as clickhouseCode. */
 export function chdbSender(connection: ChdbConnection): InsertSender {
+  const dir = binaryInsertDir();
   return async (b) => {
     try {
-      await connection.chdb.rawInsert({ table: b.table, format: b.format, columns: b.columns, values: b.body });
+      if (b.format === 'RowBinary') await insertRowBinaryViaFile(connection, b, dir);
+      else await connection.chdb.rawInsert({ table: b.table, format: b.format, columns: b.columns, values: b.body });
     } catch (err) {
       throw toWarehouseError(err, `insert ${b.rows} rows into ${b.table}`);
     }

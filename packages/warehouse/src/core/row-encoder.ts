@@ -9,19 +9,28 @@
 // Values follow row-types.ts: times are integer ms since the epoch (DateTime64(3, 'UTC')).
 import { WarehouseError } from '../errors.ts';
 import type { Column } from './columns.ts';
+import { compileRowBinary } from './rowbinary.ts';
+import type { BinaryRowEncoder } from './rowbinary.ts';
 
-export const INSERT_FORMATS = ['JSONEachRow', 'JSONCompactEachRow', 'TabSeparated'] as const;
+export const TEXT_INSERT_FORMATS = ['JSONEachRow', 'JSONCompactEachRow', 'TabSeparated'] as const;
+export type TextInsertFormat = (typeof TEXT_INSERT_FORMATS)[number];
+/** RowBinary (rowbinary.ts) is binary: chDB takes it through file(), a server as the INSERT body. */
+export const INSERT_FORMATS = [...TEXT_INSERT_FORMATS, 'RowBinary'] as const;
 export type InsertFormat = (typeof INSERT_FORMATS)[number];
 
 export interface RowEncoder {
-  readonly format: InsertFormat;
+  readonly format: TextInsertFormat;
   /** The column list to name in `INSERT INTO t (...) FORMAT x` (DEFAULT columns left out). */
   readonly columns: readonly string[];
   /** Rows -> body text, one row per line, no trailing newline. Throws ROW_INVALID on a value it cannot write exactly. */
   encode(rows: readonly object[]): string;
 }
 
-export function compileEncoder(table: string, columns: readonly Column[], format: InsertFormat): RowEncoder {
+export function compileEncoder(table: string, columns: readonly Column[], format: TextInsertFormat): RowEncoder;
+export function compileEncoder(table: string, columns: readonly Column[], format: 'RowBinary'): BinaryRowEncoder;
+export function compileEncoder(table: string, columns: readonly Column[], format: InsertFormat): RowEncoder | BinaryRowEncoder;
+export function compileEncoder(table: string, columns: readonly Column[], format: InsertFormat): RowEncoder | BinaryRowEncoder {
+  if (format === 'RowBinary') return compileRowBinary(table, columns);
   const names = columns.map((c) => c.name);
   for (const n of names) if (!/^[a-z_][a-z0-9_]*$/.test(n)) throw new Error(`row encoder: column ${JSON.stringify(n)} is not a plain identifier`);
   if (format === 'JSONEachRow') {

@@ -3,17 +3,18 @@
 // (@clickhouse/client insert, JSONEachRow) and through each encoder + chDB's raw insert, and
 // the copies must SELECT the same. Then the same through the HTTP endpoint (a warehouse in
 // HTTP mode -> serveClickHouseHttp -> this chDB), and errors keep their codes.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tables, openWarehouse, serveClickHouseHttp } from '../../src/index.ts';
 import type { InsertableTable, Warehouse } from '../../src/index.ts';
-import { INSERT_FORMATS } from '../../src/core/row-encoder.ts';
+import { INSERT_FORMATS, TEXT_INSERT_FORMATS } from '../../src/core/row-encoder.ts';
 import type { InsertFormat } from '../../src/core/row-encoder.ts';
 import { insertViaClient, insertWithFormat } from '../../src/warehouse.ts';
 import { HOSTILE_STRINGS, hostileRows } from '../hostile-rows.ts';
 import { insertColumns } from '../../src/core/columns.ts';
+import { binaryInsertDir } from '../../src/insert-file.ts';
 
 const INSERTABLE: readonly InsertableTable[] = [
   Tables.rawRequests, Tables.rawMetrics, Tables.normalizedEvents, Tables.forecasts, Tables.requestNeeds, Tables.forecastAccuracy,
@@ -78,13 +79,18 @@ describe('new insert path = old insert path, hostile values, every table', () =>
     const bad = { ...hostileRows(Tables.poolStatus, 1)[0], warming: 'many' };
     for (const format of INSERT_FORMATS) {
       await expect(insertWithFormat(wh, Tables.poolStatus, [bad as never], format)).rejects.toMatchObject({
-        code: format === 'TabSeparated' ? 'ROW_INVALID' : 'QUERY_FAILED', retriable: false, message: expect.stringContaining('pool_status'),
+        code: format === 'TabSeparated' || format === 'RowBinary' ? 'ROW_INVALID' : 'QUERY_FAILED', retriable: false, message: expect.stringContaining('pool_status'),
       });
     }
-    // ClickHouse's own refusal through the raw insert (chDB error, ClickHouse code 60 UNKNOWN_TABLE).
-    await expect(insertWithFormat(wh, Tables.poolStatus, hostileRows(Tables.poolStatus, 1) as never[], 'TabSeparated', 'no_such_table')).rejects.toMatchObject({
-      code: 'QUERY_FAILED', retriable: false, message: expect.stringMatching(/insert 1 rows into no_such_table: .*UNKNOWN_TABLE/),
-    });
+    // ClickHouse's own refusal through the raw insert and through file() (chDB error, ClickHouse code 60 UNKNOWN_TABLE).
+    for (const format of ['TabSeparated', 'RowBinary'] as const) {
+      await expect(insertWithFormat(wh, Tables.poolStatus, hostileRows(Tables.poolStatus, 1) as never[], format, 'no_such_table')).rejects.toMatchObject({
+        code: 'QUERY_FAILED', retriable: false, message: expect.stringMatching(/insert 1 rows into no_such_table: .*(UNKNOWN_TABLE|no_such_table does not exist)/),
+      });
+    }
+    // The temp file is deleted after a refused insert too.
+    const left = (await readdir(binaryInsertDir())).filter((f) => f.startsWith(`warmcast-rb-${process.pid}-`));
+    expect(left).toEqual([]);
   });
 });
 
@@ -97,7 +103,7 @@ describe('through the HTTP endpoint', () => {
       for (const table of [Tables.rawRequests, Tables.normalizedEvents, Tables.forecasts, Tables.deadLetters] as const) {
         const expected = await stored(`eq_old_${table}`);
         const rows = hostileRows(table, ROWS) as never[];
-        for (const format of INSERT_FORMATS satisfies readonly InsertFormat[]) {
+        for (const format of TEXT_INSERT_FORMATS satisfies readonly InsertFormat[]) {
           const copy = await copyOf(table, `http_${format.toLowerCase()}_${table}`);
           await insertWithFormat(remote, table, rows, format, copy);
           expect({ table, format, rows: await stored(copy) }).toEqual({ table, format, rows: expected });
