@@ -1,6 +1,6 @@
 // A lean producer for the normalized topic: one socket per partition leader, Produce v7
 // (supported by Kafka 0.11 .. 4.x and by the embedded broker), one whole record batch per
-// partition built with @warmcast/kafka-protocol's encodeRecordBatch, acks=all. kafkajs encodes
+// partition built into one exactly-sized Buffer (record-batch.ts), acks=all. kafkajs encodes
 // each record in JS objects on the way (~24-53k msg/s here); this path builds each partition's
 // batch in one pass. Partitioning is Kafka's default for keyed records (murmur2 of the key,
 // positive, modulo the partition count), so records land where kafkajs or the Java client
@@ -12,12 +12,14 @@
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import type { SchemaRegistryClient } from '@confluentinc/schemaregistry';
-import { ApiKey, decodeResponse, encodeRecordBatch, encodeRequest } from '@warmcast/kafka-protocol';
-import type { MetadataResponse, ProduceResponse, RecordInput } from '@warmcast/kafka-protocol';
+import { ApiKey, decodeResponse, encodeRequest } from '@warmcast/kafka-protocol';
+import type { MetadataResponse, ProduceResponse } from '@warmcast/kafka-protocol';
 import { Topics, ValueCodec, WarmcastError, topicSpec } from '@warmcast/kit';
 import type { Logger, NormalizedEvent, NormalizedEventInput } from '@warmcast/kit';
 import { MAX_REQUEST_BYTES } from './forwarder.ts';
 import type { Forwarder } from './forwarder.ts';
+import { encodePlainBatch } from './record-batch.ts';
+import type { PlainRecord } from './record-batch.ts';
 
 const PRODUCE_VERSION = 7;
 const METADATA_VERSION = 5;
@@ -149,7 +151,7 @@ export class LeanForwarder implements Forwarder {
     if (messages.length === 0) return Promise.resolve();
     // Encode now (synchronously, in call order); send one request at a time.
     this.encoder.refreshIfStale();
-    const records = messages.map((m): RecordInput & { key: Buffer } => ({ key: Buffer.from(m.key, 'utf8'), value: this.encoder.encodeSync(m.value), timestamp: m.value.ingestedAt }));
+    const records = messages.map((m): PlainRecord => ({ key: Buffer.from(m.key, 'utf8'), value: this.encoder.encodeSync(m.value), timestamp: m.value.ingestedAt }));
     const run = this.chain.then(() => this.sendWithRetry(records));
     this.chain = run.catch(() => undefined);
     return run;
@@ -161,7 +163,7 @@ export class LeanForwarder implements Forwarder {
     this.connections.clear();
   }
 
-  private async sendWithRetry(records: (RecordInput & { key: Buffer })[]): Promise<void> {
+  private async sendWithRetry(records: PlainRecord[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.sendOnce(records);
@@ -176,9 +178,9 @@ export class LeanForwarder implements Forwarder {
     }
   }
 
-  private async sendOnce(records: (RecordInput & { key: Buffer })[]): Promise<void> {
+  private async sendOnce(records: PlainRecord[]): Promise<void> {
     const layout = this.layout ?? await this.fetchLayout();
-    const byPartition = new Map<number, RecordInput[]>();
+    const byPartition = new Map<number, PlainRecord[]>();
     for (const r of records) {
       const p = partitionOf(r.key, layout.partitions);
       let list = byPartition.get(p);
@@ -192,7 +194,7 @@ export class LeanForwarder implements Forwarder {
       if (leader === undefined) throw new Error(`no leader for ${this.topic}/${p}`);
       let requests = byLeader.get(leader);
       if (requests === undefined) { requests = []; byLeader.set(leader, requests); }
-      for (const chunk of chunkRecords(list)) requests.push({ index: p, records: encodeRecordBatch({ records: chunk }) });
+      for (const chunk of chunkRecords(list)) requests.push({ index: p, records: encodePlainBatch(chunk) });
     }
     await Promise.all([...byLeader].map(async ([leader, parts]) => {
       const conn = await this.connection(layout, leader);
@@ -246,12 +248,12 @@ export class LeanForwarder implements Forwarder {
   }
 }
 
-function chunkRecords(list: RecordInput[]): RecordInput[][] {
-  const out: RecordInput[][] = [];
-  let cur: RecordInput[] = [];
+function chunkRecords(list: PlainRecord[]): PlainRecord[][] {
+  const out: PlainRecord[][] = [];
+  let cur: PlainRecord[] = [];
   let bytes = 0;
   for (const r of list) {
-    const size = (r.value as Buffer).length + ((r.key as Buffer | undefined)?.length ?? 0) + 20;
+    const size = r.value.length + r.key.length + 20;
     if (cur.length > 0 && bytes + size > MAX_REQUEST_BYTES) { out.push(cur); cur = []; bytes = 0; }
     cur.push(r);
     bytes += size;
