@@ -72,6 +72,19 @@ describe('Pairer', () => {
     expect(p.holdOffset(MET, 0)).toBeNull();
   });
 
+  it('keeps holds apart per topic and per partition number (sparse partitions included)', () => {
+    const p = pairer();
+    const out: PairOutput[] = [];
+    p.offer(req('a', T0, 40, 5), out);
+    p.offer(met('b', T0, 12, 5), out);
+    p.offer(req('c', T0, 3, 0), out);
+    expect([p.holdOffset(REQ, 5), p.holdOffset(MET, 5), p.holdOffset(REQ, 0), p.holdOffset(MET, 0), p.holdOffset(REQ, 2), p.holdOffset('other', 5)]).toEqual([40, 12, 3, null, null, null]);
+    p.offer(met('a', T0 + 1, 13, 5), out);
+    p.offer(req('b', T0 + 1, 41, 5), out);
+    expect(kinds(out)).toEqual(['PAIRED a', 'PAIRED b']);
+    expect([p.holdOffset(REQ, 5), p.holdOffset(MET, 5), p.holdOffset(REQ, 0)]).toEqual([null, null, 3]);
+  });
+
   it('evicts the oldest arrival when maxPending is exceeded', () => {
     const p = pairer({ maxPending: 2 });
     const out: PairOutput[] = [];
