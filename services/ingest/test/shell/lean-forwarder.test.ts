@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { Topics, createRegistryClient } from '@warmcast/kit';
 import type { NormalizedEventInput } from '@warmcast/kit';
-import { LeanForwarder, murmur2, partitionOf } from '../../src/shell/lean-forwarder.ts';
+import { KeyCache, LeanForwarder, murmur2, partitionOf } from '../../src/shell/lean-forwarder.ts';
 import { startStack } from '../integration/stack.ts';
 import type { Stack } from '../integration/stack.ts';
 import { readTopic } from '../integration/read-topic.ts';
@@ -23,6 +23,20 @@ describe('murmur2 partitioning', () => {
       expect(partitionOf(key, 12)).toBe((kafkajsMurmur2(key) & 0x7fffffff) % 12);
     }
     expect(murmur2(Buffer.alloc(0))).toBe(kafkajsMurmur2(Buffer.alloc(0)));
+  });
+});
+
+describe('KeyCache', () => {
+  it('gives the key bytes and the partitioner hash once per key, and stays bounded', () => {
+    const cache = new KeyCache(3);
+    for (const k of ['a', 'bb', 'user-ccc', 'dddd']) {
+      const e = cache.get(k);
+      expect(e.bytes.toString('utf8')).toBe(k);
+      expect(e.hash % 12).toBe(partitionOf(Buffer.from(k), 12));
+      expect(e.hash).toBeGreaterThanOrEqual(0);
+    }
+    expect(cache.size).toBe(1); // full at 3: cleared before 'dddd'
+    expect(cache.get('dddd')).toBe(cache.get('dddd'));
   });
 });
 
