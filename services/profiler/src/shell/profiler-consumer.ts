@@ -31,6 +31,12 @@ const MAX_IN_FLIGHT = 2;
  * ticks of 75 active users (each tick: 75 forecasts + ~150 accuracy records on the bench).
  */
 const FLUSH_MESSAGES = 2_000;
+/**
+ * Longest synchronous fold before this loop yields a macrotask, ms. `warmcast up` runs every
+ * service in this one event loop: a catch-up batch folds for seconds, and the other consumers
+ * (the simulator's, the scaler's) must not stall that long.
+ */
+const YIELD_MS = 20;
 /** Messages folded between heartbeats within a batch (a batch of 10k messages folds for ~1-3 s). */
 const HEARTBEAT_EVERY = 1_000;
 
@@ -278,6 +284,11 @@ export class ProfilerConsumer {
         if (pipeline.failure !== undefined) return;
       }
       if (++n % HEARTBEAT_EVERY === 0) await heartbeat();
+      if (performance.now() - t0 > YIELD_MS) {
+        this.counters.foldMs += performance.now() - t0;
+        await new Promise<void>((r) => setImmediate(r));
+        t0 = performance.now();
+      }
     }
     this.flush(p, pipeline, prof, w);
     this.counters.foldMs += performance.now() - t0;
