@@ -78,11 +78,16 @@ function badTags(tags: Record<string, string>, l: ValidationLimits): Failure | n
 function badCodeMetrics(r: ExecutionRequest): Failure | null {
   const m = r.codeMetrics;
   if (m === null) return null;
-  for (const [k, v] of [['lines', m.lines], ['cyclomaticComplexity', m.cyclomaticComplexity], ['imports', m.imports], ['functions', m.functions]] as const) {
-    if (!Number.isInteger(v) || v < 0) return refuse('CODE_METRICS_INVALID', `codeMetrics.${k}=${v}`);
-  }
-  return null;
+  // Field by field: a list of [name, value] pairs here was 5 arrays per request (~30 % of requests carry codeMetrics).
+  return badCount('lines', m.lines) ?? badCount('cyclomaticComplexity', m.cyclomaticComplexity) ?? badCount('imports', m.imports) ?? badCount('functions', m.functions);
 }
+
+function badCount(k: string, v: number): Failure | null {
+  return Number.isInteger(v) && v >= 0 ? null : refuse('CODE_METRICS_INVALID', `codeMetrics.${k}=${v}`);
+}
+
+/** validatePair's answer when the pair is fine: one shared object, not one per pair. */
+const PAIR_OK: Validated<true> = Object.freeze({ ok: true, value: true });
 
 export function validateMetrics(m: ExecutionMetrics, ref: number | null, l: ValidationLimits): Validated<ExecutionMetrics> {
   const fail =
@@ -106,5 +111,5 @@ export function validateMetrics(m: ExecutionMetrics, ref: number | null, l: Vali
 export function validatePair(r: ExecutionRequest, m: ExecutionMetrics, l: ValidationLimits): Validated<true> {
   if (r.userId !== m.userId || r.functionId !== m.functionId) return refuse('USER_MISMATCH', `requestId ${r.requestId}: request and metrics name different users or functions`);
   if (m.finishedAt < r.eventTime - l.maxFutureSkewMs) return refuse('FINISHED_BEFORE_REQUEST', `finishedAt is ${r.eventTime - m.finishedAt} ms before the request's eventTime`);
-  return { ok: true, value: true };
+  return PAIR_OK;
 }

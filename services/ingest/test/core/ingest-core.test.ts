@@ -87,7 +87,7 @@ describe('IngestCore', () => {
     const t = (i: number) => old + i * 50 * 60_000;
     const reqs = Array.from({ length: 10 }, (_, i) => request({ requestId: `s${i}`, eventTime: t(i), producedAt: t(i), priority: i === 4 ? 12 : 3 }));
     reqs.splice(3, 0, request({ requestId: 'far', eventTime: old + 30 * 3_600_000, producedAt: old + 30 * 3_600_000 }));
-    const mets = reqs.map((q, i) => metrics({ requestId: q.requestId, startedAt: q.eventTime + 1000, finishedAt: q.eventTime + 2000, producedAt: q.eventTime + 2010, durationMs: i === 7 ? -5 : 1000 }));
+    const mets = reqs.map((q, i) => metrics({ requestId: q.requestId, finishedAt: q.eventTime + 2000, producedAt: q.eventTime + 2010, durationMs: i === 7 ? -5 : 1000 }));
     const offsets = reqs.map((_, i) => 40 + 2 * i);
     const a = core({ referenceClock: 'watermark', limits: REPLAY_LIMITS });
     const b = core({ referenceClock: 'watermark', limits: REPLAY_LIMITS });

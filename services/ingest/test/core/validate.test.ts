@@ -39,6 +39,7 @@ describe('validateRequest', () => {
     ['empty tag key', { tags: { '': 'v' } }, T0, 'TAG_INVALID'],
     ['tag value of 257 chars', { tags: { k: long(257) } }, T0, 'TAG_INVALID'],
     ['negative codeMetrics', { codeMetrics: { lines: -1, cyclomaticComplexity: 1, imports: 0, functions: 0 } }, T0, 'CODE_METRICS_INVALID'],
+    ['fractional codeMetrics.functions', { codeMetrics: { lines: 1, cyclomaticComplexity: 1, imports: 0, functions: 1.5 } }, T0, 'CODE_METRICS_INVALID'],
   ];
   it.each(cases)('refuses %s', (_name, over, ref, code) => {
     const r = validateRequest(request(over), ref, L);
