@@ -1,5 +1,6 @@
-// Where the insert's CPU goes inside chDB, one raw_requests row shape, same rows and encoder
-// (JSONCompactEachRow + raw insert) into copies of the table that differ in one thing each:
+// Where the insert's CPU goes inside chDB, one raw_requests row shape, same rows, two paths side
+// by side (JSONCompactEachRow + raw insert, RowBinary through a /dev/shm file + file(); the
+// order of the two flips each round) into copies of the table that differ in one thing each:
 // ENGINE = Null (parse only, nothing stored: the floor of any text-format insert here),
 // ReplacingMergeTree as in production (sort + dedupe of the block + part write), 100k-row
 // batches, plain MergeTree, no PARTITION BY, the real table with its roll-up view, and
@@ -12,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { Tables, openWarehouse, rawRequestRow } from '../src/index.ts';
 import { insertWithFormat } from '../src/warehouse.ts';
+import type { InsertFormat } from '../src/core/row-encoder.ts';
 import { syntheticEvents } from './synthetic.ts';
 const N = Number(process.argv[2] ?? 200_000);
 const dir = await mkdtemp(join(tmpdir(), 'chx-'));
@@ -24,12 +26,19 @@ await wh.command(`CREATE TABLE rr_repl AS ${Tables.rawRequests}`);
 await wh.command(`CREATE TABLE rr_nopart AS ${Tables.rawRequests} ENGINE = ReplacingMergeTree ORDER BY (user_key, event_time, request_id)`);
 await wh.command(`CREATE TABLE rr_null AS ${Tables.rawRequests} ENGINE = Null`);
 await wh.command(`SYSTEM STOP MERGES`);
+const FORMATS: readonly InsertFormat[] = ['JSONCompactEachRow', 'RowBinary'];
+let flip = 0;
 async function run(label: string, into: string, chunk: number) {
-  const c0 = cpu(); const t0 = performance.now();
-  for (let i = 0; i < rows.length; i += chunk) await insertWithFormat(wh, Tables.rawRequests, rows.slice(i, i + chunk), 'JSONCompactEachRow', into);
-  console.log(label.padEnd(40), ((cpu() - c0) * 1000 / rows.length).toFixed(2), 'us/row cpu', ((performance.now() - t0) * 1000 / rows.length).toFixed(2), 'us/row wall');
+  const order = flip % 2 === 0 ? FORMATS : [...FORMATS].reverse();
+  for (const format of order) {
+    const c0 = cpu(); const t0 = performance.now();
+    for (let i = 0; i < rows.length; i += chunk) await insertWithFormat(wh, Tables.rawRequests, rows.slice(i, i + chunk), format, into);
+    console.log(label.padEnd(40), format.padEnd(19), ((cpu() - c0) * 1000 / rows.length).toFixed(2), 'us/row cpu', ((performance.now() - t0) * 1000 / rows.length).toFixed(2), 'us/row wall');
+  }
 }
+console.log('load average', loadavg().map((x) => x.toFixed(2)).join(' '));
 for (let round = 0; round < 2; round++) {
+  flip = round;
   await run('Null engine (parse only) 20k', 'rr_null', 20_000);
   await run('ReplacingMT (prod shape) 20k', 'rr_repl', 20_000);
   await run('ReplacingMT 100k', 'rr_repl', 100_000);

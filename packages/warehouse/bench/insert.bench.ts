@@ -8,8 +8,9 @@
 //      OLD = @clickhouse/client insert(JSONEachRow) -> chDB's SQL inline-data path,
 //      NEW = encoder + chDB raw insert, one row per candidate format;
 //   3. the production path: raw_requests + raw_metrics (what bench:ingest's "ClickHouse insert"
-//      stage measures) into the real tables, roll-up views included, OLD vs the two fastest
-//      encoders, in ABCCBA order.
+//      stage measures) into the real tables, roll-up views included, OLD vs JSONCompactEachRow
+//      vs RowBinary (NEW RowBinary = encoder + a /dev/shm file + file(), see src/insert-file.ts),
+//      in ABCCBA order.
 // CPU is process.cpuUsage (user + system of every thread: chDB's parser threads count here).
 // The machine is 2 shared cores: wall rates swing with the load average printed; compare CPU.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -103,7 +104,7 @@ for (const { table } of TABLES) {
 }
 
 // --- 3. production path: raw_requests + raw_metrics into the real tables (roll-up views on) ---
-type ProdPath = 'OLD' | 'JSONCompactEachRow' | 'TabSeparated';
+type ProdPath = 'OLD' | 'JSONCompactEachRow' | 'RowBinary';
 async function productionPass(path: ProdPath): Promise<{ wallMs: number; cpuMs: number; rows: number }> {
   for (const t of [Tables.rawRequests, Tables.rawMetrics, Tables.userMinuteRequests, Tables.userMinuteUsage]) await wh.command(`TRUNCATE TABLE ${t}`);
   const m = await measure(async () => {
@@ -116,7 +117,7 @@ async function productionPass(path: ProdPath): Promise<{ wallMs: number; cpuMs: 
   return { ...m, rows: 2 * N };
 }
 const prod = new Map<ProdPath, { wallMs: number; cpuMs: number; rows: number }>();
-for (const path of ['OLD', 'TabSeparated', 'JSONCompactEachRow', 'JSONCompactEachRow', 'TabSeparated', 'OLD'] as const) { // ABCCBA: drift cancels
+for (const path of ['OLD', 'JSONCompactEachRow', 'RowBinary', 'RowBinary', 'JSONCompactEachRow', 'OLD'] as const) { // ABCCBA: drift cancels
   const p = await productionPass(path);
   const a = prod.get(path) ?? { wallMs: 0, cpuMs: 0, rows: 0 };
   prod.set(path, { wallMs: a.wallMs + p.wallMs, cpuMs: a.cpuMs + p.cpuMs, rows: a.rows + p.rows });
@@ -125,7 +126,7 @@ console.log(`\n## Production path: raw_requests + raw_metrics, real tables with 
 console.log('| path | rows/s | CPU us/row | CPU vs OLD |\n|---|---:|---:|---:|');
 const old = prod.get('OLD') as { wallMs: number; cpuMs: number; rows: number };
 for (const [path, p] of prod) {
-  const label = path === 'OLD' ? 'OLD client.insert(JSONEachRow)' : `NEW ${path} + raw insert${path === DEFAULT_INSERT_FORMAT ? ' (wh.insert default)' : ''}`;
+  const label = path === 'OLD' ? 'OLD client.insert(JSONEachRow)' : `NEW ${path}${path === 'RowBinary' ? ' + file()' : ' + raw insert'}${path === DEFAULT_INSERT_FORMAT ? ' (wh.insert default)' : ''}`;
   console.log(`| ${label} | ${perSec(p.rows, p.wallMs)} | ${usPerRow(p.cpuMs, p.rows)} | ${(old.cpuMs / p.cpuMs).toFixed(2)}x less |`);
 }
 

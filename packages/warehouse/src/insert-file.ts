@@ -10,9 +10,11 @@ import { unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { ChdbConnection } from 'chdb/connection';
 import { WarehouseError } from './errors.ts';
 import type { EncodedInsert } from './insert.ts';
+
+/** Runs one statement with server-side parameters (chDB's connection.command, or a client's). */
+export type StatementRunner = (query: string, params: Readonly<Record<string, string>>) => Promise<unknown>;
 
 /** /dev/shm when present (tmpfs: the write is a memory copy), else the OS temp dir. */
 export function binaryInsertDir(): string {
@@ -36,15 +38,12 @@ export function binaryInsertPath(dir: string): string {
 }
 
 /** Writes the batch to a temp file, inserts it through file(), always deletes the file. Errors are the caller's to map. */
-export async function insertRowBinaryViaFile(connection: ChdbConnection, b: EncodedInsert, dir: string): Promise<void> {
+export async function insertRowBinaryViaFile(run: StatementRunner, b: Pick<EncodedInsert, 'table' | 'columns' | 'structure' | 'body'>, dir: string): Promise<void> {
   const path = binaryInsertPath(dir);
   // 'wx': never follow or overwrite something already there; 0600: rows are not for other users.
   await writeFile(path, b.body, { flag: 'wx', mode: 0o600 });
   try {
-    await connection.command({
-      query: `INSERT INTO ${b.table} (${b.columns.join(', ')}) SELECT * FROM file({path:String}, 'RowBinary', {structure:String})`,
-      query_params: { path, structure: b.structure },
-    });
+    await run(`INSERT INTO ${b.table} (${b.columns.join(', ')}) SELECT * FROM file({path:String}, 'RowBinary', {structure:String})`, { path, structure: b.structure });
   } finally {
     await unlink(path).catch(() => undefined);
   }

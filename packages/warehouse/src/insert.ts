@@ -72,9 +72,10 @@ export function encodeInsert(table: InsertableTable, rows: readonly object[], fo
 /** chDB: Session.insert's raw form. Its errors are ChdbError with the ClickHouse code as clickhouseCode. */
 export function chdbSender(connection: ChdbConnection): InsertSender {
   const dir = binaryInsertDir();
+  const run = (query: string, params: Readonly<Record<string, string>>): Promise<unknown> => connection.command({ query, query_params: { ...params } });
   return async (b) => {
     try {
-      if (b.format === 'RowBinary') await insertRowBinaryViaFile(connection, b, dir);
+      if (b.format === 'RowBinary') await insertRowBinaryViaFile(run, b, dir);
       else await connection.chdb.rawInsert({ table: b.table, format: b.format, columns: b.columns, values: b.body });
     } catch (err) {
       throw toWarehouseError(err, `insert ${b.rows} rows into ${b.table}`);

@@ -94,3 +94,17 @@ export function bindValues(sql: string, params: Readonly<Record<string, string>>
   }
   return { ok: true, values };
 }
+
+/**
+ * `INSERT INTO t (a, b) FORMAT RowBinary` (as httpSender and clickhouse-client send it) -> the
+ * table and columns, else null. The endpoint routes such a binary body through chDB's file()
+ * (src/insert-file.ts): the connection's exec would splice it into SQL text as UTF-8.
+ * Plain identifiers only; anything else falls through to exec, as before.
+ */
+export function rowBinaryInsert(sql: string): { readonly table: string; readonly columns: readonly string[] } | null {
+  const m = /^\s*INSERT\s+INTO\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^()]*)\)\s*FORMAT\s+RowBinary\s*$/i.exec(sql);
+  if (m === null) return null;
+  const columns = (m[2] as string).split(',').map((c) => c.trim());
+  if (columns.some((c) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(c))) return null;
+  return { table: m[1] as string, columns };
+}

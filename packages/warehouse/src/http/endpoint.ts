@@ -12,7 +12,8 @@ import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@warmcast/kit';
-import { bindValues, clickHouseErrorText, parseHttpRequest } from '../core/http-request.ts';
+import { bindValues, clickHouseErrorText, parseHttpRequest, rowBinaryInsert } from '../core/http-request.ts';
+import { binaryInsertDir, insertRowBinaryViaFile } from '../insert-file.ts';
 import { returnsRows } from '../core/format.ts';
 import type { Warehouse } from '../warehouse.ts';
 import { removeEndpointFile, writeEndpointFile } from './endpoint-file.ts';
@@ -87,6 +88,12 @@ async function handle(warehouse: Warehouse, req: IncomingMessage, res: ServerRes
   const r = parsed.request;
   let body = await readBody(req);
   if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+  const binary = req.method !== 'POST' || r.urlQuery === null || body.length === 0 ? null : rowBinaryInsert(r.urlQuery);
+  if (binary !== null) {
+    await insertBinary(warehouse, binary, body);
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8', 'Content-Length': 0, 'X-ClickHouse-Query-Id': r.queryId ?? randomUUID() }).end();
+    return;
+  }
   const text = body.toString('utf8');
   // As in ClickHouse: the URL query comes first and the body continues it (an INSERT's rows).
   const sql = r.urlQuery ?? text;
@@ -125,6 +132,20 @@ async function handle(warehouse: Warehouse, req: IncomingMessage, res: ServerRes
     'X-ClickHouse-Summary': JSON.stringify(result.summary ?? {}),
   });
   res.end(out);
+}
+
+/** RowBinary rows into the named columns: their declared types (system.columns) are file()'s structure. */
+async function insertBinary(warehouse: Warehouse, ins: { table: string; columns: readonly string[] }, body: Buffer): Promise<void> {
+  const declared = await warehouse.query<{ name: string; type: string }>(
+    'SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {t:String}', { t: ins.table });
+  const types = new Map(declared.map((c) => [c.name, c.type]));
+  if (types.size === 0) throw Object.assign(new Error(`Table ${ins.table} does not exist`), { code: 60, type: 'UNKNOWN_TABLE' });
+  const structure = ins.columns.map((c) => {
+    const t = types.get(c);
+    if (t === undefined) throw Object.assign(new Error(`No such column ${c} in table ${ins.table}`), { code: 16, type: 'NO_SUCH_COLUMN_IN_TABLE' });
+    return `${c} ${t}`;
+  }).join(', ');
+  await insertRowBinaryViaFile((query, params) => warehouse.command(query, params), { table: ins.table, columns: ins.columns, structure, body }, binaryInsertDir());
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindValues, parseHttpRequest, placeholderTypes, unescapeTsv } from '../../src/core/http-request.ts';
+import { bindValues, parseHttpRequest, placeholderTypes, rowBinaryInsert, unescapeTsv } from '../../src/core/http-request.ts';
 
 describe('parseHttpRequest', () => {
   it('splits parameters, settings and transport keys as ClickHouse does', () => {
@@ -34,5 +34,24 @@ describe('bindValues', () => {
 
   it('unescapes unknown escapes to the character itself', () => {
     expect(unescapeTsv('\\q\\0\\')).toBe('q\0\\');
+  });
+});
+
+describe('rowBinaryInsert', () => {
+  it('reads the table and columns of a RowBinary INSERT as httpSender sends it', () => {
+    expect(rowBinaryInsert('INSERT INTO raw_requests (request_id, user_key) FORMAT RowBinary')).toEqual({ table: 'raw_requests', columns: ['request_id', 'user_key'] });
+    expect(rowBinaryInsert('  insert into t(a)  format rowbinary \n')).toEqual({ table: 't', columns: ['a'] });
+  });
+
+  it.each([
+    'INSERT INTO t (a) FORMAT JSONEachRow',
+    'INSERT INTO t FORMAT RowBinary', // no column list: left to exec
+    'INSERT INTO db.t (a) FORMAT RowBinary',
+    'INSERT INTO t (a, `b c`) FORMAT RowBinary',
+    'INSERT INTO t (a) FORMAT RowBinaryWithNames',
+    'INSERT INTO t (a) SELECT 1 FORMAT RowBinary',
+    'SELECT 1 FORMAT RowBinary',
+  ])('leaves %j to the ordinary path', (sql) => {
+    expect(rowBinaryInsert(sql)).toBeNull();
   });
 });

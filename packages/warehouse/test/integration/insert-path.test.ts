@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tables, openWarehouse, serveClickHouseHttp } from '../../src/index.ts';
 import type { InsertableTable, Warehouse } from '../../src/index.ts';
-import { INSERT_FORMATS, TEXT_INSERT_FORMATS } from '../../src/core/row-encoder.ts';
+import { INSERT_FORMATS } from '../../src/core/row-encoder.ts';
 import type { InsertFormat } from '../../src/core/row-encoder.ts';
 import { insertViaClient, insertWithFormat } from '../../src/warehouse.ts';
 import { HOSTILE_STRINGS, hostileRows } from '../hostile-rows.ts';
@@ -95,7 +95,7 @@ describe('new insert path = old insert path, hostile values, every table', () =>
 });
 
 describe('through the HTTP endpoint', () => {
-  it('a warehouse in HTTP mode inserts every format through serveClickHouseHttp, storing what the old path did', async () => {
+  it('a warehouse in HTTP mode inserts every format (RowBinary as the binary body) through serveClickHouseHttp, storing what the old path did', async () => {
     const ep = await serveClickHouseHttp(wh, { port: 0, record: false });
     const remote = await openWarehouse({ url: ep.url, env: {}, migrate: false });
     try {
@@ -103,7 +103,7 @@ describe('through the HTTP endpoint', () => {
       for (const table of [Tables.rawRequests, Tables.normalizedEvents, Tables.forecasts, Tables.deadLetters] as const) {
         const expected = await stored(`eq_old_${table}`);
         const rows = hostileRows(table, ROWS) as never[];
-        for (const format of TEXT_INSERT_FORMATS satisfies readonly InsertFormat[]) {
+        for (const format of INSERT_FORMATS satisfies readonly InsertFormat[]) {
           const copy = await copyOf(table, `http_${format.toLowerCase()}_${table}`);
           await insertWithFormat(remote, table, rows, format, copy);
           expect({ table, format, rows: await stored(copy) }).toEqual({ table, format, rows: expected });
