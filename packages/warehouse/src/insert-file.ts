@@ -5,7 +5,7 @@
 // chDB (like clickhouse-local) accepts an absolute path there (no user_files_path), and both the
 // path and the structure bind as server-side parameters, so neither is spliced into SQL text.
 // The path is still ours alone: a generated name in a fixed directory, checked by pattern.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, unlinkSync } from 'node:fs';
 import { unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,32 @@ export function binaryInsertDir(): string {
 const SAFE_PATH = /^\/(?:[A-Za-z0-9_.-]+\/)*warmcast-rb-[0-9]+-[0-9]+-[0-9a-f]{8}\.bin$/;
 
 let seq = 0;
+
+/**
+ * Deletes insert files a crashed process left behind (normally each is deleted right after its
+ * insert): ours by name, of a pid that no longer runs. Returns how many were removed.
+ */
+export function sweepStaleInsertFiles(dir: string): number {
+  let removed = 0;
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return 0; }
+  for (const name of names) {
+    const m = /^warmcast-rb-([0-9]+)-[0-9]+-[0-9a-f]{8}\.bin$/.exec(name);
+    if (m === null || isAlive(Number(m[1]))) continue;
+    try { unlinkSync(join(dir, name)); removed += 1; } catch { /* another process swept it first */ }
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0); // signal 0: existence check only
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
+  }
+}
 
 /** A fresh file name for one insert; throws CONFIG_INVALID when the directory has unusual characters. */
 export function binaryInsertPath(dir: string): string {

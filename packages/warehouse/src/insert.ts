@@ -12,7 +12,7 @@ import type { InsertFormat, RowEncoder } from './core/row-encoder.ts';
 import type { BinaryRowEncoder } from './core/rowbinary.ts';
 import type { InsertableTable } from './core/row-types.ts';
 import { toWarehouseError } from './errors.ts';
-import { binaryInsertDir, insertRowBinaryViaFile } from './insert-file.ts';
+import { binaryInsertDir, insertRowBinaryViaFile, sweepStaleInsertFiles } from './insert-file.ts';
 
 /**
  * The default format, picked by `npm run bench:warehouse` (figures in README.md): on the
@@ -72,6 +72,7 @@ export function encodeInsert(table: InsertableTable, rows: readonly object[], fo
 /** chDB: Session.insert's raw form. Its errors are ChdbError with the ClickHouse code as clickhouseCode. */
 export function chdbSender(connection: ChdbConnection): InsertSender {
   const dir = binaryInsertDir();
+  sweepStaleInsertFiles(dir);
   const run = (query: string, params: Readonly<Record<string, string>>): Promise<unknown> => connection.command({ query, query_params: { ...params } });
   return async (b) => {
     try {

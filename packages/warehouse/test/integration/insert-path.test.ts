@@ -14,7 +14,9 @@ import type { InsertFormat } from '../../src/core/row-encoder.ts';
 import { insertViaClient, insertWithFormat } from '../../src/warehouse.ts';
 import { HOSTILE_STRINGS, hostileRows } from '../hostile-rows.ts';
 import { insertColumns } from '../../src/core/columns.ts';
-import { binaryInsertDir } from '../../src/insert-file.ts';
+import { binaryInsertDir, sweepStaleInsertFiles } from '../../src/insert-file.ts';
+import { spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 
 const INSERTABLE: readonly InsertableTable[] = [
   Tables.rawRequests, Tables.rawMetrics, Tables.normalizedEvents, Tables.forecasts, Tables.requestNeeds, Tables.forecastAccuracy,
@@ -91,6 +93,16 @@ describe('new insert path = old insert path, hostile values, every table', () =>
     // The temp file is deleted after a refused insert too.
     const left = (await readdir(binaryInsertDir())).filter((f) => f.startsWith(`warmcast-rb-${process.pid}-`));
     expect(left).toEqual([]);
+  });
+});
+
+describe('RowBinary temp files', () => {
+  it('a sweep deletes the insert files of a process that is gone, and only those', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid as number; // exited: its pid runs nothing now
+    const files = [`warmcast-rb-${gone}-1-0123abcd.bin`, `warmcast-rb-${process.pid}-1-0123abcd.bin`, `other-${gone}.bin`];
+    for (const f of files) await writeFile(join(dir, f), 'x');
+    expect(sweepStaleInsertFiles(dir)).toBe(1);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.bin')).sort()).toEqual(files.slice(1).sort());
   });
 });
 
