@@ -15,14 +15,18 @@ import { toWarehouseError } from './errors.ts';
 import { binaryInsertDir, insertRowBinaryViaFile, sweepStaleInsertFiles } from './insert-file.ts';
 
 /**
- * The default format, picked by `npm run bench:warehouse` (figures in README.md): on the
- * production path (raw_requests + raw_metrics with their roll-up views) JSONCompactEachRow cost
- * 16.7 CPU us/row, TabSeparated 17.8, the old client path 29.1. Per table the two swap places
- * from run to run (chDB's parse dominates and swings with the load); JSONCompactEachRow wins
- * the tie: its values are JSON.stringify's, exactly what the old JSONEachRow path sent, with no
- * hand escaper and no DateTime64 text rules to keep right.
+ * The default format per mode, picked by `npm run bench:warehouse` (figures in README.md). chDB:
+ * RowBinary through file() cost 13.4 CPU us/row on the production path (raw_requests +
+ * raw_metrics with their roll-up views) against 17.1 for JSONCompactEachRow + raw insert and
+ * 32.5 for the old client path (run 1; run 2 in README), and the Null-engine floor halves: no
+ * text to build or parse. HTTP: JSONCompactEachRow stays, since RowBinary over HTTP is tested
+ * for equality (through our endpoint) but not measured against a real server, and our endpoint
+ * pays one system.columns query per binary insert. JSONCompactEachRow beat TabSeparated on a
+ * tie: its values are JSON.stringify's, exactly what the old JSONEachRow path sent.
  */
-export const DEFAULT_INSERT_FORMAT: InsertFormat = 'JSONCompactEachRow';
+export const DEFAULT_INSERT_FORMATS: Readonly<Record<'chdb' | 'http', InsertFormat>> = { chdb: 'RowBinary', http: 'JSONCompactEachRow' };
+/** chDB's default (the bench and encodeInsert's default argument). */
+export const DEFAULT_INSERT_FORMAT: InsertFormat = DEFAULT_INSERT_FORMATS.chdb;
 
 export interface EncodedInsert {
   /** Where the rows go: the table, or (tests, bench) a copy with the same columns. */

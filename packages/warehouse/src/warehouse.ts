@@ -1,9 +1,10 @@
 // The connection (shell): chDB in-process by default (a data directory, no server), or a
 // ClickHouse server over HTTP when `url` or CLICKHOUSE_URL is set. Both go through the same
 // @clickhouse/client, so every query behaves the same on either. Inserts encode rows once per
-// batch (insert.ts: JSONCompactEachRow by default) and hand the bytes to chDB's raw insert, or to the
-// server as an INSERT body; queries take server-side parameters ({name:Type} + query_params),
-// never SQL built from input. Opening applies the numbered migrations (migrate.ts).
+// batch (insert.ts: RowBinary in chDB mode, JSONCompactEachRow over HTTP) and hand the bytes to
+// chDB (a temp file read by file(); text formats through its raw insert) or to the server as an
+// INSERT body; queries take server-side parameters ({name:Type} + query_params), never SQL
+// built from input. Opening applies the numbered migrations (migrate.ts).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createClient } from '@clickhouse/client';
@@ -15,7 +16,7 @@ import { WarehouseError, toWarehouseError } from './errors.ts';
 import type { InsertableTable, TableRows } from './core/row-types.ts';
 import { applyMigrations } from './migrate.ts';
 import type { MigrationReport } from './migrate.ts';
-import { DEFAULT_INSERT_FORMAT, chdbSender, encodeInsert, httpSender } from './insert.ts';
+import { DEFAULT_INSERT_FORMATS, chdbSender, encodeInsert, httpSender } from './insert.ts';
 import type { InsertSender } from './insert.ts';
 import type { InsertFormat } from './core/row-encoder.ts';
 
@@ -176,7 +177,7 @@ function wrap(client: ClickHouseClient, sender: InsertSender, mode: Warehouse['m
   };
   const warehouse: Warehouse = {
     mode, location, client, migrations: { applied: [], current: 0 },
-    insert: (table, rows) => insertWithFormat(warehouse, table, rows, DEFAULT_INSERT_FORMAT),
+    insert: (table, rows) => insertWithFormat(warehouse, table, rows, DEFAULT_INSERT_FORMATS[mode]),
     async query<R>(sql: string, params: QueryParams = {}): Promise<R[]> {
       guard('query');
       try {

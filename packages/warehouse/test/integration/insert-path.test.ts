@@ -84,6 +84,8 @@ describe('new insert path = old insert path, hostile values, every table', () =>
         code: format === 'TabSeparated' || format === 'RowBinary' ? 'ROW_INVALID' : 'QUERY_FAILED', retriable: false, message: expect.stringContaining('pool_status'),
       });
     }
+    // wh.insert in chDB mode is RowBinary (DEFAULT_INSERT_FORMATS): refused in JS, before chDB.
+    await expect(wh.insert(Tables.poolStatus, [bad as never])).rejects.toMatchObject({ code: 'ROW_INVALID', retriable: false });
     // ClickHouse's own refusal through the raw insert and through file() (chDB error, ClickHouse code 60 UNKNOWN_TABLE).
     for (const format of ['TabSeparated', 'RowBinary'] as const) {
       await expect(insertWithFormat(wh, Tables.poolStatus, hostileRows(Tables.poolStatus, 1) as never[], format, 'no_such_table')).rejects.toMatchObject({
@@ -123,6 +125,9 @@ describe('through the HTTP endpoint', () => {
       }
       const before = await wh.query<{ n: number }>(`SELECT count() AS n FROM ${Tables.commands}`);
       await remote.insert(Tables.commands, hostileRows(Tables.commands, 3) as never[]);
+      // Over HTTP the default stays JSONCompactEachRow: the bad value reaches ClickHouse, which refuses it.
+      const bad = { ...hostileRows(Tables.poolStatus, 1)[0], warming: 'many' };
+      await expect(remote.insert(Tables.poolStatus, [bad as never])).rejects.toMatchObject({ code: 'QUERY_FAILED', retriable: false });
       const after = await wh.query<{ n: number }>(`SELECT count() AS n FROM ${Tables.commands}`);
       expect((after[0]?.n ?? 0) - (before[0]?.n ?? 0)).toBe(3);
     } finally {
