@@ -1,6 +1,7 @@
 // The insert path (shell): rows -> one encoded body (core/row-encoder.ts, compiled once per
-// table and format) -> either chDB's raw insert (the Buffer goes to the native side zero-copy
-// and ClickHouse's parallel parser reads it; no INSERT text is built or parsed around the rows)
+// table and format) -> in chDB mode, RowBinary through a temp file and file() (insert-file.ts),
+// text formats through chDB's raw insert (the Buffer goes to the native side zero-copy and
+// ClickHouse's parallel parser reads it; no INSERT text is built or parsed around the rows);
 // or, in HTTP mode, the same bytes as the body of `INSERT INTO t (cols) FORMAT x` through
 // @clickhouse/client's exec. Both modes share the encoder, so what is stored is the same.
 import { Readable } from 'node:stream';

@@ -7,6 +7,7 @@
 // integration test compares both); bench/insert.bench.ts compares their cost (README: the last
 // two tie, chDB's parse costs about the same for either).
 // Values follow row-types.ts: times are integer ms since the epoch (DateTime64(3, 'UTC')).
+// The binary format, RowBinary, is in rowbinary.ts; compileEncoder hands it out too.
 import { WarehouseError } from '../errors.ts';
 import type { Column } from './columns.ts';
 import { compileRowBinary } from './rowbinary.ts';
