@@ -337,8 +337,22 @@ const ingestSection: BenchSection = {
       }, 1);
       const tStart = performance.now();
       await service.start();
-      await done;
-      clearInterval(poll);
+      // A run that never commits its last offsets (e.g. events stuck waiting for a pair) fails
+      // with the service's counters and the commit gaps instead of hanging the bench.
+      const limitS = Number(process.env['BENCH_E2E_TIMEOUT_S'] ?? 300);
+      let watchdog: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        watchdog = setTimeout(() => {
+          const gaps = [...ends].filter(([k, v]) => (committed.get(k) ?? 0n) < v).map(([k, v]) => `${k} committed ${committed.get(k) ?? 'none'} of ${v}`);
+          reject(new Error(`end-to-end ${label}${consumer}/${forwarder} not done after ${limitS} s: stats ${JSON.stringify(service.stats())}; gaps: ${gaps.join(', ')}`));
+        }, limitS * 1000);
+      });
+      try {
+        await Promise.race([done, timedOut]);
+      } finally {
+        clearTimeout(watchdog);
+        clearInterval(poll);
+      }
       if (profile !== undefined) await profile.stop(`${process.env['BENCH_CPU_PROF']}/ingest-e2e-${label.trim() || 'run'}${round}-${consumer}-${forwarder}.cpuprofile`);
       const e2eCpu = (cpuAtLast.user + cpuAtLast.system - cpuAtFirst.user - cpuAtFirst.system) / 1e6;
       const stats = service.stats();
