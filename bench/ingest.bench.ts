@@ -7,6 +7,7 @@
  *   BENCH_E2E=kafkajs/kafkajs,lean/lean npm run bench:ingest       # consumer/forwarder pairs (the default)
  *   BENCH_PROFILER=0 npm run bench:ingest                          # skip the profiler section
  *   BENCH_STAGES=0 npm run bench:ingest                            # end to end only (skip the per-stage rows)
+ *   sh bench/ingest-baseline.sh 48a53e4 /tmp/old                  # build the old copy, then:
  *   BENCH_BASELINE=/tmp/old BENCH_ROUNDS=2 npm run bench:ingest    # old vs new ingest side by side, alternated
  *     (BENCH_BASELINE: a copy of the repo holding the previous code, with its own node_modules/@warmcast
  *     links; its createIngestService runs each end-to-end pair before this tree's, BENCH_ROUNDS times)
