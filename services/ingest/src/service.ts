@@ -127,7 +127,7 @@ export function createIngestService(so: IngestServiceOptions): IngestService {
       const f = features.counts;
       return {
         fetched: loop.counts.messages, requests: c.requests, metrics: c.metrics, rejected: c.rejected, undecodable: loop.counts.undecodable,
-        normalized: c.normalized, forwarded: forwarder.sent, paired: p.paired, expired: p.expired, evicted: p.evicted, late: p.late,
+        normalized: c.normalized, redelivered: c.redelivered, forwarded: forwarder.sent, paired: p.paired, expired: p.expired, evicted: p.evicted, late: p.late,
         duplicates: p.duplicates, pending: core.pairer.size, parsed: f.parsed, parseFailures: f.parseFailures, featureCacheHits: f.cacheHits,
         codeMetricsCopied: f.copied, rowsStored: requestsWriter.stats().rowsWritten + metricsWriter.stats().rowsWritten,
         batches: counters.batches, commits: loop.counts.commits, resets: loop.counts.resets, durableFailures: counters.durableFailures,

@@ -55,7 +55,17 @@ export class IngestCore {
   private readonly scratch: PairOutput[] = [];
   /** Scratch for the batch median (reused: one array per batch is garbage at 100k events/s too). */
   private readonly times: number[] = [];
-  counts = { requests: 0, metrics: 0, rejected: 0, normalized: 0 };
+  counts = { requests: 0, metrics: 0, rejected: 0, normalized: 0, redelivered: 0 };
+  /**
+   * Per input topic, per partition: the offset after the last event this core has processed.
+   * An event below it is a redelivery within this core's life (a consumer rejoin re-reads from
+   * the committed offsets, which the pairer's holds keep behind what was processed): its rows,
+   * pair and dead letter are already in this core's earlier output, so it is skipped here. The
+   * pairer's done-set alone cannot tell: it forgets the oldest ids past maxDone, and a request
+   * paired long ago would come back as a new pending entry whose metrics never come again,
+   * holding its partition's commits until the watermark passes it.
+   */
+  private readonly next = new Map<string, number[]>();
   readonly rejectedByCode = new Map<ReasonCode, number>();
 
   constructor(options: IngestCoreOptions) {
@@ -94,7 +104,10 @@ export class IngestCore {
   process(batch: readonly Decoded[], wallMs: number, out: Output): void {
     let ref = this.reference(batch, wallMs);
     const pairs = this.begin();
-    for (const d of batch) ref = d.side === 'request' ? this.request(d.value, d.origin, ref, wallMs, out, pairs) : this.metrics(d.value, d.origin, ref, wallMs, out, pairs);
+    for (const d of batch) {
+      if (!this.fresh(d.origin.topic, d.origin.partition, d.origin.offset)) continue;
+      ref = d.side === 'request' ? this.request(d.value, d.origin, ref, wallMs, out, pairs) : this.metrics(d.value, d.origin, ref, wallMs, out, pairs);
+    }
     this.finish(ref, wallMs, out, pairs);
   }
 
@@ -109,14 +122,30 @@ export class IngestCore {
     if (batch.side === 'request') {
       const values = batch.values;
       let ref = this.referenceOf(values, requestTime, wallMs);
-      for (let i = 0; i < values.length; i++) ref = this.request(values[i]!, { topic, partition, offset: offsets[i]! }, ref, wallMs, out, pairs);
+      for (let i = 0; i < values.length; i++) {
+        if (!this.fresh(topic, partition, offsets[i]!)) continue;
+        ref = this.request(values[i]!, { topic, partition, offset: offsets[i]! }, ref, wallMs, out, pairs);
+      }
       this.finish(ref, wallMs, out, pairs);
     } else {
       const values = batch.values;
       let ref = this.referenceOf(values, metricsTime, wallMs);
-      for (let i = 0; i < values.length; i++) ref = this.metrics(values[i]!, { topic, partition, offset: offsets[i]! }, ref, wallMs, out, pairs);
+      for (let i = 0; i < values.length; i++) {
+        if (!this.fresh(topic, partition, offsets[i]!)) continue;
+        ref = this.metrics(values[i]!, { topic, partition, offset: offsets[i]! }, ref, wallMs, out, pairs);
+      }
       this.finish(ref, wallMs, out, pairs);
     }
+  }
+
+  /** True when the event at `offset` was not processed by this core yet (and records it). */
+  private fresh(topic: string, partition: number, offset: number): boolean {
+    let byPartition = this.next.get(topic);
+    if (byPartition === undefined) { byPartition = []; this.next.set(topic, byPartition); }
+    const expected = byPartition[partition];
+    if (expected !== undefined && offset < expected) { this.counts.redelivered += 1; return false; }
+    byPartition[partition] = offset + 1;
+    return true;
   }
 
   private begin(): PairOutput[] {

@@ -74,11 +74,12 @@ describe('IngestCore', () => {
     const HOUR = 3_600_000;
     // 10 events 50 min apart: 7.5 h in one batch; the median is event 5, events 6-9 are > 1 h past it.
     const batch = Array.from({ length: 10 }, (_, i) => r(request({ requestId: `s${i}`, eventTime: old + i * 50 * 60_000, producedAt: old + i * 50 * 60_000 }), i));
-    batch.splice(3, 0, r(request({ requestId: 'far', eventTime: old + 30 * HOUR, producedAt: old + 30 * HOUR }), 99));
+    batch.splice(3, 0, r(request({ requestId: 'far', eventTime: old + 30 * HOUR, producedAt: old + 30 * HOUR }), 0));
+    const inOrder = batch.map((d, i) => ({ ...d, origin: { ...d.origin, offset: i } })); // a fetched batch is in offset order
     const c = core({ referenceClock: 'watermark', limits: REPLAY_LIMITS, pairWindowMs: 0 });
     const out = emptyOutput();
-    c.process(batch, T0, out);
-    expect(out.rejected.map((x) => x.origin.offset)).toEqual([99]);
+    c.process(inOrder, T0, out);
+    expect(out.rejected.map((x) => x.origin.offset)).toEqual([3]);
     expect(out.normalized).toHaveLength(10);
   });
 
@@ -109,5 +110,37 @@ describe('IngestCore', () => {
     expect(offsets.map((o) => indexOfOffset(offsets, o))).toEqual([0, 1, 2, 3, 4]);
     expect([0, 5, 11, 58].map((o) => indexOfOffset(offsets, o))).toEqual([-1, -1, -1, -1]);
     expect(indexOfOffset([], 1)).toBe(-1);
+  });
+  it('skips a redelivered event (offset already processed by this core): no second row, pair or dead letter', () => {
+    const c = core();
+    const first = emptyOutput();
+    c.process([r(request({ requestId: 'a' }), 10), r(request({ requestId: 'b', priority: 12 }), 11)], T0 + 5000, first);
+    c.process([m(metrics({ requestId: 'a' }), 20)], T0 + 5000, first);
+    expect(first.normalized).toHaveLength(1);
+    expect(first.rejected).toHaveLength(1);
+    const again = emptyOutput();
+    // a consumer rejoin re-reads both partitions from older offsets
+    c.process([r(request({ requestId: 'a' }), 10), r(request({ requestId: 'b', priority: 12 }), 11), r(request({ requestId: 'c' }), 12)], T0 + 5000, again);
+    c.process([m(metrics({ requestId: 'a' }), 20), m(metrics({ requestId: 'c' }), 21)], T0 + 5000, again);
+    expect(again.rawRequests.map((x) => x.request_id)).toEqual(['c']);
+    expect(again.rawMetrics.map((x) => x.request_id)).toEqual(['c']);
+    expect(again.rejected).toHaveLength(0);
+    expect(again.normalized.map((n) => n.value.eventId)).toEqual(['paired:c']);
+    expect(c.counts.redelivered).toBe(3);
+  });
+
+  it('a request paired long ago and redelivered does not wait again for metrics that will not come (its done entry is forgotten past maxDone)', () => {
+    const c = core();
+    const out = emptyOutput();
+    c.process([r(request({ requestId: 'old' }), 0)], T0 + 5000, out);
+    c.process([m(metrics({ requestId: 'old' }), 0)], T0 + 5000, out);
+    // more than maxDone (10,000) other pairs: the pairer forgets 'old'
+    const n = 10_050;
+    c.process(Array.from({ length: n }, (_, i) => r(request({ requestId: `x${i}` }), i + 1)), T0 + 5000, out);
+    c.process(Array.from({ length: n }, (_, i) => m(metrics({ requestId: `x${i}` }), i + 1)), T0 + 5000, out);
+    expect(c.pairer.size).toBe(0);
+    c.process([r(request({ requestId: 'old' }), 0)], T0 + 5000, emptyOutput());
+    expect(c.pairer.size).toBe(0);
+    expect(c.pairer.holdOffset(REQ, 0)).toBeNull();
   });
 });
