@@ -191,13 +191,6 @@ export class CombinedModel implements DemandModel {
   }
 
   predict(horizons: readonly number[], levels: readonly number[]): PredictiveDistribution {
-    const pAny = horizons.map((h) => this.pAny(this.last + h));
-    return {
-      horizons,
-      levels,
-      pAny,
-      requestQuantiles: pAny.map((p) => levels.map((q) => this.sizes.quantile(q, p, 'count'))),
-      instanceQuantiles: pAny.map((p) => levels.map((q) => this.sizes.quantile(q, p, 'instances'))),
-    };
+    return this.sizes.predictive(horizons, levels, horizons.map((h) => this.pAny(this.last + h)));
   }
 }

@@ -2,6 +2,8 @@
 // (the "size" part of a hurdle model): the last 32 non-zero minutes, most recent weighted like
 // the rest. 32 minutes is long enough for a p95 of bursty sizes and short enough to follow a
 // daily ramp within half an hour.
+import type { PredictiveDistribution } from '../model.ts';
+
 export const SIZE_WINDOW = 32;
 
 export class SizeDistribution {
@@ -20,6 +22,17 @@ export class SizeDistribution {
 
   get size(): number {
     return this.n;
+  }
+
+  /** A hurdle model's answer: P(any) per horizon (from the occurrence part) with these sizes. */
+  predictive(horizons: readonly number[], levels: readonly number[], pAny: readonly number[]): PredictiveDistribution {
+    return {
+      horizons,
+      levels,
+      pAny,
+      requestQuantiles: pAny.map((p) => levels.map((q) => this.quantile(q, p, 'count'))),
+      instanceQuantiles: pAny.map((p) => levels.map((q) => this.quantile(q, p, 'instances'))),
+    };
   }
 
   /** P(instances >= k | any request); 1 for k <= 1 (one request needs one instance). */
