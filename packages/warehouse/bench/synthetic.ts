@@ -3,17 +3,7 @@
 // third of requests with source text (stored as its byte length), code metrics on most,
 // log-normal durations, 10% cold starts, ms timestamps over one day. Same seed, same rows.
 import type { ExecutionMetrics, ExecutionRequest, NormalizedEvent } from '@warmcast/kit';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from '@warmcast/testkit';
 
 const RUNTIMES = ['python3.12', 'python3.11', 'node20', 'node22', 'java21', 'go1.22', 'dotnet8', 'ruby3.3'];
 const SIZES = ['XS', 'S', 'M', 'L', 'XL'] as const;
@@ -32,7 +22,7 @@ export interface SyntheticEvents {
 
 /** n requests, each with its metrics and its paired normalized event. */
 export function syntheticEvents(n: number, seed = 42, startMs = 1_763_900_000_000): SyntheticEvents {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const logNormal = (median: number, sigma: number): number => median * Math.exp(sigma * Math.sqrt(-2 * Math.log(rnd() || 1e-12)) * Math.cos(2 * Math.PI * rnd()));
   const requests: ExecutionRequest[] = [];
