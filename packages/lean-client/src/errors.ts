@@ -11,6 +11,7 @@ export const LEAN_ERROR_CODES = {
   GROUP_ERROR: { retriable: false, summary: 'JoinGroup/SyncGroup answered with an error that rejoining cannot fix' },
   COMMIT_FAILED: { retriable: false, summary: 'OffsetCommit answered with an error for at least one partition' },
   PROTOCOL_ERROR: { retriable: false, summary: 'a response could not be decoded or a batch is malformed' },
+  PRODUCE_FAILED: { retriable: true, summary: 'a produced batch was not acked after the attempts (retriable), or the broker refused it (not retriable)' },
   NOT_RUNNING: { retriable: false, summary: 'the consumer is not connected (call connect first) or was disconnected' },
 } as const satisfies Record<string, { retriable: boolean; summary: string }>;
 

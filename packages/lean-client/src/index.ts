@@ -1,9 +1,15 @@
 /**
- * @warmcast/lean-client: a lean Kafka group consumer on @warmcast/kafka-protocol. Its object has
+ * @warmcast/lean-client: a lean Kafka group consumer and producer (LeanProducer: Produce v7,
+ * acks=all, murmur2 partitioner) on @warmcast/kafka-protocol. Its object has
  * the shape of the part of kafkajs's Consumer the kit's BatchConsumerLoop uses, so the loop runs
  * on either. Record batches: uncompressed and gzip; snappy, lz4 and zstd fail with
  * UNSUPPORTED_COMPRESSION naming the codec.
  */
+export { LeanProducer, MAX_BATCH_BYTES } from './producer.ts';
+export type { LeanProducerOptions, ProducerRecord } from './producer.ts';
+export { KeyCache, murmur2, partitionOf } from './core/partitioner.ts';
+export { encodePlainBatch } from './core/record-batch.ts';
+export type { PlainRecord } from './core/record-batch.ts';
 export { LeanConsumer } from './consumer.ts';
 export type { LeanConsumerOptions } from './consumer.ts';
 export { LeanClientError, LEAN_ERROR_CODES, isRetriable } from './errors.ts';

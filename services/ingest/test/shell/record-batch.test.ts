@@ -17,6 +17,8 @@ describe('encodePlainBatch', () => {
     ['300 small records, rising timestamps', records(300, (i) => 50 + (i % 90), (i) => T + i * 3)],
     // Timestamps before the first (negative deltas), deltas past 2^31 ms, varint length boundaries (127/128, 16383/16384).
     ['negative and > 2^31 deltas', records(6, (i) => [0, 127, 128, 16_383, 16_384, 70_000][i]!, (i) => [T, T - 5, T + 2 ** 33, T - 2 ** 32, T + 1, T][i]!)],
+    // Keyless records (key length -1), mixed with keyed ones: the lean producer's null keys.
+    ['keyless records', records(5, (i) => 20 + i, (i) => T + i).map((r, i) => (i % 2 === 0 ? { ...r, key: null } : r))],
   ];
   for (const [name, list] of cases) {
     it(`writes the same bytes as encodeRecordBatch: ${name}`, () => {
@@ -25,7 +27,7 @@ describe('encodePlainBatch', () => {
       expect(mine.length).toBe(general.length);
       expect(mine.equals(general)).toBe(true);
       const back = decodeRecordBatch(mine);
-      expect(back.records.map((r) => [r.key?.toString(), r.value?.length, Number(r.timestamp)])).toEqual(list.map((r) => [r.key.toString(), r.value.length, r.timestamp]));
+      expect(back.records.map((r) => [r.key?.toString(), r.value?.length, Number(r.timestamp)])).toEqual(list.map((r) => [r.key?.toString(), r.value.length, r.timestamp]));
     });
   }
 
