@@ -3,7 +3,9 @@
 //  e2e:  the profiler service on the embedded broker + registry: events published first, then the
 //        service consumes them all (decode, fold, produce forecasts/accuracy/changelog, commit).
 // Run: node --import tsx services/profiler/bench/profiler.bench.ts [users] [minutes] [partitions]
-//        [--baseline=<commit>] [--only=core|e2e] [--rounds=n]
+//        [--baseline=<commit>] [--only=core|e2e] [--rounds=n] [--producers=kafkajs,lean]
+// --producers: the e2e runs of the current code, one per output producer, side by side in each
+// round (default both; the baseline run uses its own default).
 // --baseline runs that commit's services/profiler/src (git archive, see loadBaseline) side by side
 // in the same process, before the current code; every run prints CPU ms per event and the load
 // average, and whether its forecasts equal the first run's (a sha256 over the canonical set).
@@ -103,7 +105,7 @@ export function benchCore(label: string, mod: CoreModule, opts: ProfilerOptions,
 }
 
 /** The service on a fresh embedded broker + registry: events published first, then consumed until every output of the last offset is acked. */
-export async function benchE2e(label: string, mod: ServiceModule, events: readonly NormalizedEvent[], partitions: number): Promise<BenchRun> {
+export async function benchE2e(label: string, mod: ServiceModule, events: readonly NormalizedEvent[], partitions: number, producer?: 'kafkajs' | 'lean'): Promise<BenchRun> {
   const stack = await startStack(partitions);
   try {
     await stack.publish(events);
@@ -111,7 +113,7 @@ export async function benchE2e(label: string, mod: ServiceModule, events: readon
     await admin.connect();
     const ends = await admin.fetchTopicOffsets(Topics.execEventNormalized);
     await admin.disconnect();
-    const service = mod.createProfilerService({ config: stack.config('profiler-bench', 'profiler-bench'), logger: pino({ level: 'silent' }) });
+    const service = mod.createProfilerService({ config: stack.config('profiler-bench', 'profiler-bench'), logger: pino({ level: 'silent' }), ...(producer === undefined ? {} : { producer }) });
     const cpu0 = process.cpuUsage();
     const t1 = performance.now();
     await service.start();
@@ -173,6 +175,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const users = Number(args[0] ?? 300);
   const minutes = Number(args[1] ?? 120);
   const partitions = Number(args[2] ?? 4);
+  const producers = (process.argv.find((a) => a.startsWith('--producers='))?.slice('--producers='.length) ?? 'kafkajs,lean').split(',') as ('kafkajs' | 'lean')[];
+  for (const p of producers) if (p !== 'kafkajs' && p !== 'lean') throw new Error(`--producers: ${p} is not kafkajs or lean`);
   const events = generateEvents({ users, minutes, seed: 1 });
   const old = baseline === undefined ? undefined : await loadBaseline(baseline);
   const runs: BenchRun[] = [];
@@ -194,7 +198,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
     if (only !== 'core') {
       if (old) print(await benchE2e(`e2e ${baseline?.slice(0, 7)} (${partitions} partitions, embedded) r${round}`, old.service, events, partitions));
-      print(await benchE2e(`e2e new (${partitions} partitions, embedded) r${round}`, serviceModule, events, partitions));
+      for (const p of producers) print(await benchE2e(`e2e new ${p} (${partitions} partitions, embedded) r${round}`, serviceModule, events, partitions, p));
     }
   }
   process.exit(0);

@@ -2,6 +2,19 @@
 import { WarmcastError } from '@warmcast/kit';
 import type { ProfilerOptions } from './core/options.ts';
 import { profilerOptions } from './core/options.ts';
+import { DEFAULT_PRODUCER, PRODUCER_KINDS } from './shell/lean-profiler-producer.ts';
+import type { ProducerKind } from './shell/lean-profiler-producer.ts';
+
+/** Which client produces the outputs: kafkajs (kit TypedProducer) or lean (@warmcast/lean-client). */
+export const PROFILER_PRODUCER_ENV_KEY = 'WARMCAST_PROFILER_PRODUCER';
+
+/** WARMCAST_PROFILER_PRODUCER, or the default when unset/empty; anything else is CONFIG_INVALID. */
+export function profilerProducerFromEnv(env: Readonly<Record<string, string | undefined>>): ProducerKind {
+  const raw = env[PROFILER_PRODUCER_ENV_KEY]?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_PRODUCER;
+  if (!(PRODUCER_KINDS as readonly string[]).includes(raw)) throw new WarmcastError('CONFIG_INVALID', `${PROFILER_PRODUCER_ENV_KEY}=${JSON.stringify(raw)} must be one of ${PRODUCER_KINDS.join(', ')}`);
+  return raw as ProducerKind;
+}
 
 export const PROFILER_ENV_KEYS = {
   tickMs: 'WARMCAST_PROFILER_TICK_MS',

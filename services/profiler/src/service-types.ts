@@ -1,6 +1,7 @@
 // Public shape of the profiler service (the factory is in service.ts).
 import type { KitConfig, Logger } from '@warmcast/kit';
 import type { ProfilerOptions } from './core/options.ts';
+import type { ProducerKind } from './shell/lean-profiler-producer.ts';
 
 export interface ProfilerServiceOptions extends Partial<ProfilerOptions> {
   readonly config: KitConfig;
@@ -9,6 +10,8 @@ export interface ProfilerServiceOptions extends Partial<ProfilerOptions> {
   readonly groupId?: string;
   /** Read the input from the beginning when the group has no committed offset (default true: state is rebuilt from the changelog, never from a partial stream). */
   readonly fromBeginning?: boolean;
+  /** Client producing the outputs; default WARMCAST_PROFILER_PRODUCER from process.env, else DEFAULT_PRODUCER. */
+  readonly producer?: ProducerKind;
 }
 
 export interface ProfilerService {

@@ -6,22 +6,30 @@ import { KitService } from '@warmcast/kit';
 import type { ProfilerService, ProfilerServiceOptions } from './service-types.ts';
 import { profilerOptions } from './core/options.ts';
 import { ProfilerConsumer } from './shell/profiler-consumer.ts';
+import { LeanProfilerProducer } from './shell/lean-profiler-producer.ts';
+import { profilerProducerFromEnv } from './profiler-env.ts';
 
 export function createProfilerService(options: ProfilerServiceOptions): ProfilerService {
   const opts = profilerOptions(options);
   const kit = new KitService({ config: options.config, ...(options.logger ? { logger: options.logger } : {}) });
   const log = kit.log.child({ unit: 'profiler' });
+  // process.env as the fallback: the stack composes services without passing profiler keys.
+  const kind = options.producer ?? profilerProducerFromEnv(process.env);
+  const lean = kind === 'lean' ? new LeanProfilerProducer(kit.producer, { brokers: options.config.kafkaBrokers, clientId: options.config.clientId, log }) : undefined;
   const consumer = new ProfilerConsumer({
-    kafka: kit.kafka, producer: kit.producer, groupId: options.groupId ?? options.config.groupId, clientId: options.config.clientId,
+    kafka: kit.kafka, producer: lean ?? kit.producer, groupId: options.groupId ?? options.config.groupId, clientId: options.config.clientId,
     options: opts, fromBeginning: options.fromBeginning ?? true, log,
   });
   kit.addSink({ name: 'profiler consumer', start: () => consumer.start(), close: () => consumer.close() });
   return {
     start: async () => {
       await kit.start();
-      log.info({ tickMs: opts.tickMs, horizons: opts.horizons, activeMs: opts.activeMs }, 'profiler started');
+      log.info({ tickMs: opts.tickMs, horizons: opts.horizons, activeMs: opts.activeMs, producer: kind }, 'profiler started');
     },
-    close: () => kit.close(),
+    // the consumer (a kit sink) stops and drains inside kit.close(); the lean producer after it
+    close: async () => {
+      try { await kit.close(); } finally { await lean?.close(); }
+    },
     stats: () => consumer.stats(),
   };
 }

@@ -33,3 +33,15 @@ describe('profilerOptionsFromEnv', () => {
     expect(profilerOptionsFromEnv({}).tickMs).toBe(60_000);
   });
 });
+
+describe('profilerProducerFromEnv', () => {
+  it('reads WARMCAST_PROFILER_PRODUCER, falls back to the default, and names the key of a bad value', async () => {
+    const { profilerProducerFromEnv } = await import('../src/profiler-env.ts');
+    const { DEFAULT_PRODUCER } = await import('../src/index.ts');
+    expect(profilerProducerFromEnv({ WARMCAST_PROFILER_PRODUCER: 'lean' })).toBe('lean');
+    expect(profilerProducerFromEnv({ WARMCAST_PROFILER_PRODUCER: ' kafkajs ' })).toBe('kafkajs');
+    expect(profilerProducerFromEnv({})).toBe(DEFAULT_PRODUCER);
+    expect(profilerProducerFromEnv({ WARMCAST_PROFILER_PRODUCER: '' })).toBe(DEFAULT_PRODUCER);
+    expect(() => profilerProducerFromEnv({ WARMCAST_PROFILER_PRODUCER: 'librdkafka' })).toThrow(/^WARMCAST_PROFILER_PRODUCER="librdkafka" must be one of kafkajs, lean/);
+  });
+});

@@ -9,6 +9,8 @@ import { Topics, TypedProducer, createRegistryClient } from '@warmcast/kit';
 import type { OutgoingMessage, TopicName } from '@warmcast/kit';
 import { ProfilerConsumer } from '../../src/shell/profiler-consumer.ts';
 import type { ProfilerProducer } from '../../src/shell/profiler-consumer.ts';
+import { LeanProfilerProducer } from '../../src/shell/lean-profiler-producer.ts';
+import { profilerProducerFromEnv } from '../../src/profiler-env.ts';
 import { PartitionProfiler } from '../../src/core/partition-profiler.ts';
 import { profilerOptions } from '../../src/core/options.ts';
 import { forecastSet, startStack } from './stack.ts';
@@ -35,9 +37,16 @@ describe('profiler flush failure', () => {
     closers.push(() => admin.disconnect());
     const ends = await admin.fetchTopicOffsets(Topics.execEventNormalized);
 
-    const real = new TypedProducer({ producer: s.kafka('ff-producer').producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner }), registry: createRegistryClient(s.registryUrl) });
-    await real.start();
-    closers.push(() => real.close());
+    const typed = new TypedProducer({ producer: s.kafka('ff-producer').producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner }), registry: createRegistryClient(s.registryUrl) });
+    await typed.start();
+    closers.push(() => typed.close());
+    // the service's producer kind (WARMCAST_PROFILER_PRODUCER, else the default) under the injected failure
+    let real: ProfilerProducer = typed;
+    if (profilerProducerFromEnv(process.env) === 'lean') {
+      const lean = new LeanProfilerProducer(typed, { brokers: s.brokers, clientId: 'ff-producer', log: pino({ level: 'silent' }) });
+      closers.push(() => lean.close());
+      real = lean;
+    }
     // what happened, in order: acked forecast sends (their keys) and commits (next offset)
     const log: ({ sent: string[] } | { commit: number })[] = [];
     let forecastSends = 0;
