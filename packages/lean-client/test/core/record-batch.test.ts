@@ -1,9 +1,9 @@
-// The forwarder's one-allocation batch encoder against kafka-protocol's general encoder (same
+// LeanProducer's one-allocation batch encoder against kafka-protocol's general encoder (same
 // bytes, CRC included) and its decoder (records read back as written).
 import { describe, expect, it } from 'vitest';
 import { decodeRecordBatch, encodeRecordBatch } from '@warmcast/kafka-protocol';
-import { encodePlainBatch } from '../../src/shell/record-batch.ts';
-import type { PlainRecord } from '../../src/shell/record-batch.ts';
+import { encodePlainBatch } from '../../src/core/record-batch.ts';
+import type { PlainRecord } from '../../src/core/record-batch.ts';
 
 const T = 1_795_454_854_762;
 
