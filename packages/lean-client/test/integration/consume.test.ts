@@ -4,18 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbedded } from '@warmcast/testkit';
 import type { Embedded } from '@warmcast/testkit';
 import { LeanClientError } from '../../src/index.ts';
-import { collect, lean } from './helpers.ts';
+import { collect, createTopic, lean } from './helpers.ts';
 
 let env: Embedded;
 beforeAll(async () => { env = await startEmbedded({ name: 'lean-consume', topics: 'none' }); });
 afterAll(async () => { await env.stop(); });
-
-async function createTopic(topic: string, partitions: number): Promise<void> {
-  const admin = env.kafka().admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] });
-  await admin.disconnect();
-}
 
 // Async: the broker runs in this process, a blocking exec would starve it.
 function kcat(args: string[], input: string): Promise<void> {
@@ -30,7 +23,7 @@ function kcat(args: string[], input: string): Promise<void> {
 
 describe('LeanConsumer reads', () => {
   it('what kafkajs produced (plain and gzip), keys, values, headers and timestamps identical', async () => {
-    await createTopic('t.kafkajs', 3);
+    await createTopic(env, 't.kafkajs', 3);
     const producer = env.kafka().producer();
     await producer.connect();
     const sent = Array.from({ length: 300 }, (_, i) => ({ key: `k${i % 17}`, value: Buffer.from(Array.from({ length: 1 + (i % 50) }, (_, j) => (i * 31 + j) & 0xff)), headers: i % 3 === 0 ? { h: `v${i}` } : undefined, timestamp: String(1_700_000_000_000 + i) }));
@@ -60,7 +53,7 @@ describe('LeanConsumer reads', () => {
 
   it.each([['none', []], ['gzip', ['-z', 'gzip']]] as const)('what kcat produced (%s)', async (name, flags) => {
     const topic = `t.kcat.${name}`;
-    await createTopic(topic, 1);
+    await createTopic(env, topic, 1);
     const lines = Array.from({ length: 200 }, (_, i) => `line ${i} ${'x'.repeat(i % 40)}`);
     await kcat(['-P', '-b', env.brokers[0]!, '-t', topic, '-p', '0', '-K', ':', ...flags], lines.map((l, i) => `key${i}:${l}`).join('\n') + '\n');
     const c = lean(env.brokers, `g-kcat-${name}`);
@@ -72,7 +65,7 @@ describe('LeanConsumer reads', () => {
   });
 
   it('names the codec of an lz4 batch (kcat -z lz4) in a non-retriable UNSUPPORTED_COMPRESSION and does not skip it', async () => {
-    await createTopic('t.kcat.lz4', 1);
+    await createTopic(env, 't.kcat.lz4', 1);
     // Compressible lines: librdkafka sends a batch uncompressed when compressing does not shrink it.
     await kcat(['-P', '-b', env.brokers[0]!, '-t', 't.kcat.lz4', '-p', '0', '-z', 'lz4'], `${Array.from({ length: 200 }, () => 'x'.repeat(100)).join('\n')}\n`);
     const c = lean(env.brokers, 'g-kcat-lz4', { initialRetryMs: 5, maxRetryMs: 20 });
@@ -85,7 +78,7 @@ describe('LeanConsumer reads', () => {
   });
 
   it('fetches a batch the handler did not resolve again, from its first offset (kafkajs eachBatchAutoResolve: false)', async () => {
-    await createTopic('t.unresolved', 1);
+    await createTopic(env, 't.unresolved', 1);
     const producer = env.kafka().producer();
     await producer.connect();
     await producer.send({ topic: 't.unresolved', messages: Array.from({ length: 10 }, (_, i) => ({ value: `u${i}` })) });

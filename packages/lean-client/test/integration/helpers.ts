@@ -1,5 +1,6 @@
 // Shared by the lean consumer's integration tests: a consumer on the embedded broker and a
 // collector that resolves every batch and stops waiting once `count` messages arrived.
+import type { Embedded } from '@warmcast/testkit';
 import { LeanConsumer } from '../../src/index.ts';
 import type { LeanConsumerOptions, LeanMessage } from '../../src/index.ts';
 
@@ -34,4 +35,12 @@ export async function collect(c: LeanConsumer, topics: string[], o: { commit?: b
     got,
     until: (n) => new Promise<void>((resolve) => { if (got.length >= n) resolve(); else waiters.push({ n, resolve }); }),
   };
+}
+
+/** Creates a topic on the embedded broker through kafkajs's admin client. */
+export async function createTopic(env: Embedded, topic: string, partitions: number): Promise<void> {
+  const admin = env.kafka().admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] });
+  await admin.disconnect();
 }

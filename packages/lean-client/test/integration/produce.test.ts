@@ -5,22 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbedded } from '@warmcast/testkit';
 import type { Embedded } from '@warmcast/testkit';
 import { LeanClientError, LeanProducer, partitionOf } from '../../src/index.ts';
-import { collect, lean } from './helpers.ts';
+import { collect, createTopic, lean } from './helpers.ts';
 
 let env: Embedded;
 beforeAll(async () => { env = await startEmbedded({ name: 'lean-produce', topics: 'none' }); });
 afterAll(async () => { await env.stop(); });
 
-async function createTopic(topic: string, partitions: number): Promise<void> {
-  const admin = env.kafka().admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] });
-  await admin.disconnect();
-}
-
 describe('LeanProducer', () => {
   it('places keyed records by murmur2, honours explicit partitions, keeps per-key order, splits big sends', async () => {
-    await createTopic('lp.out', 4);
+    await createTopic(env, 'lp.out', 4);
     const p = new LeanProducer({ brokers: env.brokers, clientId: 'lp', maxBatchBytes: 4096 });
     // 3,000 keyed records of ~100 B at a 4 KB bound: ~70 batches, several rounds per partition.
     const keyed = Array.from({ length: 3000 }, (_, i) => ({ key: `user-${i % 11}`, value: Buffer.from(`${i}:`.padEnd(100, 'x')) }));
@@ -61,7 +54,7 @@ describe('LeanProducer', () => {
   });
 
   it('refuses a partition the topic does not have, without retrying', async () => {
-    await createTopic('lp.small', 2);
+    await createTopic(env, 'lp.small', 2);
     const p = new LeanProducer({ brokers: env.brokers, clientId: 'lp-small', attempts: 3, retryBackoffMs: 1 });
     const err = await p.send('lp.small', [{ key: 'k', value: Buffer.from('v'), partition: 5 }]).catch((e: unknown) => e);
     expect((err as LeanClientError).code).toBe('PRODUCE_FAILED');
@@ -72,7 +65,7 @@ describe('LeanProducer', () => {
   it('a topic created between attempts is found by the metadata refresh', async () => {
     const p = new LeanProducer({ brokers: env.brokers, clientId: 'lp-late', attempts: 8, retryBackoffMs: 20 });
     const sending = p.send('lp.late', [{ key: 'k', value: Buffer.from('v') }]);
-    await createTopic('lp.late', 1);
+    await createTopic(env, 'lp.late', 1);
     await sending;
     expect(p.sent).toBe(1);
     await p.close();
