@@ -20,7 +20,7 @@ import { createWarehouseService } from '@warmcast/warehouse';
 import { SAMPLE_TRACE_DIR, loadTrafficTrace, publishTrace } from '@warmcast/traffic';
 import type { PublishResult } from '@warmcast/traffic';
 import { DEV_HMAC_KEY, createIngestService } from '@warmcast/ingest';
-import { createProfilerService } from '@warmcast/profiler';
+import { createProfilerService, profilerProducerFromEnv } from '@warmcast/profiler';
 import { createAggregatorService } from '@warmcast/aggregator';
 import { DEFAULT_POLICY, createScalerService, withMode } from '@warmcast/scaler';
 import { createAdapterService } from '@warmcast/adapters';
@@ -116,7 +116,7 @@ export async function startStack(given: Partial<Record<keyof StackOptions, unkno
     await add('adapters', createAdapterService({ config: config('adapters'), logger: child('adapters') }));
     await add('scaler', createScalerService({ config: config('scaler'), logger: child('scaler'), policy: options.predict ? DEFAULT_POLICY : withMode(DEFAULT_POLICY, 'off') }));
     await add('aggregator', createAggregatorService({ config: config('aggregator'), logger: child('aggregator') }));
-    await add('profiler', createProfilerService({ config: config('profiler'), logger: child('profiler') }));
+    await add('profiler', createProfilerService({ config: config('profiler'), logger: child('profiler'), producer: profilerProducerFromEnv(process.env) }));
     // The stack replays a trace faster than real time, so event times run ahead of the wall
     // clock: ingest checks skew against the stream's own watermark, not against wall time.
     await add('ingest', createIngestService({ config: config('ingest'), logger: child('ingest'), warehouse, hmacKey: DEV_HMAC_KEY, options: { referenceClock: 'watermark' } }));

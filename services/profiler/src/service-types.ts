@@ -10,7 +10,7 @@ export interface ProfilerServiceOptions extends Partial<ProfilerOptions> {
   readonly groupId?: string;
   /** Read the input from the beginning when the group has no committed offset (default true: state is rebuilt from the changelog, never from a partial stream). */
   readonly fromBeginning?: boolean;
-  /** Client producing the outputs; default WARMCAST_PROFILER_PRODUCER from process.env, else DEFAULT_PRODUCER. */
+  /** Client producing the outputs; default DEFAULT_PRODUCER. Environments read WARMCAST_PROFILER_PRODUCER at their edge (main.ts, the stack) with profilerProducerFromEnv. */
   readonly producer?: ProducerKind;
 }
 

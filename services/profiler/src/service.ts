@@ -6,15 +6,13 @@ import { KitService } from '@warmcast/kit';
 import type { ProfilerService, ProfilerServiceOptions } from './service-types.ts';
 import { profilerOptions } from './core/options.ts';
 import { ProfilerConsumer } from './shell/profiler-consumer.ts';
-import { LeanProfilerProducer } from './shell/lean-profiler-producer.ts';
-import { profilerProducerFromEnv } from './profiler-env.ts';
+import { DEFAULT_PRODUCER, LeanProfilerProducer } from './shell/lean-profiler-producer.ts';
 
 export function createProfilerService(options: ProfilerServiceOptions): ProfilerService {
   const opts = profilerOptions(options);
   const kit = new KitService({ config: options.config, ...(options.logger ? { logger: options.logger } : {}) });
   const log = kit.log.child({ unit: 'profiler' });
-  // process.env as the fallback: the stack composes services without passing profiler keys.
-  const kind = options.producer ?? profilerProducerFromEnv(process.env);
+  const kind = options.producer ?? DEFAULT_PRODUCER;
   const lean = kind === 'lean' ? new LeanProfilerProducer(kit.producer, { brokers: options.config.kafkaBrokers, clientId: options.config.clientId, log }) : undefined;
   const consumer = new ProfilerConsumer({
     kafka: kit.kafka, producer: lean ?? kit.producer, groupId: options.groupId ?? options.config.groupId, clientId: options.config.clientId,

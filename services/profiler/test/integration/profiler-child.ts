@@ -2,11 +2,11 @@
 // line every 100 ms on stdout; SIGTERM closes it gracefully.
 import { pino } from 'pino';
 import { parseConfig } from '@warmcast/kit';
-import { createProfilerService } from '../../src/index.ts';
+import { createProfilerService, profilerProducerFromEnv } from '../../src/index.ts';
 
 const arg = JSON.parse(process.argv[2] ?? '{}') as { brokers: string[]; registryUrl: string; groupId: string; generationMinutes: number };
 const config = parseConfig({ kafkaBrokers: arg.brokers, registryUrl: arg.registryUrl, clientId: 'profiler-child', groupId: arg.groupId, httpPort: 0, logLevel: 'silent' });
-const service = createProfilerService({ config, logger: pino({ level: 'silent' }), generationMinutes: arg.generationMinutes });
+const service = createProfilerService({ config, logger: pino({ level: 'silent' }), generationMinutes: arg.generationMinutes, producer: profilerProducerFromEnv(process.env) });
 await service.start();
 const timer = setInterval(() => process.stdout.write(`${JSON.stringify(service.stats())}\n`), 100);
 process.once('SIGTERM', () => {

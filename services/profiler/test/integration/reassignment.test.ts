@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { Topics } from '@warmcast/kit';
 import type { NormalizedEvent } from '@warmcast/kit';
-import { createProfilerService } from '../../src/index.ts';
+import { createProfilerService, profilerProducerFromEnv } from '../../src/index.ts';
 import type { ProfilerService } from '../../src/index.ts';
 import { PartitionProfiler } from '../../src/core/partition-profiler.ts';
 import { profilerOptions } from '../../src/core/options.ts';
@@ -74,7 +74,7 @@ describe('profiler partition reassignment', () => {
       await admin.disconnect();
       return e;
     };
-    const make = (id: string): ProfilerService => createProfilerService({ config: s.config(id, 'profiler'), logger: pino({ level: 'silent' }), generationMinutes: GEN });
+    const make = (id: string): ProfilerService => createProfilerService({ config: s.config(id, 'profiler'), logger: pino({ level: 'silent' }), generationMinutes: GEN, producer: profilerProducerFromEnv(process.env) });
     const a = make('profiler-a');
     services.push(a);
     await a.start();
