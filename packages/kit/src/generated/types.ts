@@ -561,6 +561,74 @@ export interface ProfilerStateEntryInput {
   eventTime: number;
 }
 
+/** A global forecasting model trained across many users (`warmcast train`) and applied by the profilers from effectiveFromMinute on. Keyed <kind>/<version>, so compaction keeps every version (a restored profiler needs the versions its history was scored with). */
+export interface ForecastModel {
+  /** <kind>/<version>, e.g. combiner/29463839: the record key. */
+  modelKey: string;
+  /** Model kind: combiner (the learned combiner of @warmcast/forecast). Profilers skip kinds they do not know. */
+  kind: string;
+  /** Version, increasing per kind; by default the trainedThroughMinute. */
+  version: number;
+  /** Last event-time minute (epoch minutes, UTC) of the training data. */
+  trainedThroughMinute: number;
+  /** First event-time minute (epoch minutes) whose forecasts use this version; default trainedThroughMinute + 1. */
+  effectiveFromMinute: number;
+  /** Feature order of every coefficient row (the combiner's featureNames). */
+  featureNames: string[];
+  /** Per activity band, the fitted coefficients in featureNames order; an empty row = the band was not fitted (the hazard answers there). */
+  coefficientsByBand: number[][];
+  /** Training rows kept per band (count). */
+  rowsByBand: number[];
+  /** Combiner option: hour-of-day features. */
+  hourOfDay: boolean;
+  /** Combiner option: one regression per activity band. */
+  bands: boolean;
+  /** Combiner option: ridge penalty of the fit. */
+  l2: number;
+  /** P(any) before any history that the candidates were trained with (the profiler's prior). */
+  prior: number;
+  /** Users in the training data (count). */
+  users: number;
+  /** Opaque model bytes for kinds that need them (e.g. network weights); empty for the combiner. */
+  payload: Buffer;
+  /** Wall time of the training run, ms since the Unix epoch (UTC); informational only, never used by a profiler. */
+  trainedAt: number;
+}
+
+/** A global forecasting model trained across many users (`warmcast train`) and applied by the profilers from effectiveFromMinute on. Keyed <kind>/<version>, so compaction keeps every version (a restored profiler needs the versions its history was scored with). */
+export interface ForecastModelInput {
+  /** <kind>/<version>, e.g. combiner/29463839: the record key. */
+  modelKey: string;
+  /** Model kind: combiner (the learned combiner of @warmcast/forecast). Profilers skip kinds they do not know. */
+  kind: string;
+  /** Version, increasing per kind; by default the trainedThroughMinute. */
+  version: number;
+  /** Last event-time minute (epoch minutes, UTC) of the training data. */
+  trainedThroughMinute: number;
+  /** First event-time minute (epoch minutes) whose forecasts use this version; default trainedThroughMinute + 1. */
+  effectiveFromMinute: number;
+  /** Feature order of every coefficient row (the combiner's featureNames). */
+  featureNames: string[];
+  /** Per activity band, the fitted coefficients in featureNames order; an empty row = the band was not fitted (the hazard answers there). */
+  coefficientsByBand: number[][];
+  /** Training rows kept per band (count). */
+  rowsByBand?: number[];
+  /** Combiner option: hour-of-day features. */
+  hourOfDay?: boolean;
+  /** Combiner option: one regression per activity band. */
+  bands?: boolean;
+  /** Combiner option: ridge penalty of the fit. */
+  l2?: number;
+  /** P(any) before any history that the candidates were trained with (the profiler's prior). */
+  prior?: number;
+  /** Users in the training data (count). */
+  users?: number;
+  /** Opaque model bytes for kinds that need them (e.g. network weights); empty for the combiner. */
+  payload?: Buffer;
+  /** Wall time of the training run, ms since the Unix epoch (UTC); informational only, never used by a profiler. */
+  trainedAt: number;
+}
+
 /** System-wide demand for one pool configuration over one horizon, combined from per-user forecasts. */
 export interface AggregatedDemand {
   /** Pool configuration the demand is for. */

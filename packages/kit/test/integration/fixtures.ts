@@ -37,6 +37,11 @@ export const fixtures: { [N in TopicName]: { key: string; value: TopicInputs[N] 
   [Topics.profilerStateChangelog]: { key: 'u:9f86d081', value: {
     userKey: 'u:9f86d081', sourcePartition: 4, sourceOffset: 9876, stateVersion: 1, state: Buffer.from('{"counts":[1,0,2]}'), eventTime: t0,
   } },
+  [Topics.forecastModelPublished]: { key: 'combiner/29463839', value: {
+    modelKey: 'combiner/29463839', kind: 'combiner', version: 29_463_839, trainedThroughMinute: 29_463_839, effectiveFromMinute: 29_463_840,
+    featureNames: ['intercept', 'log1p gap'], coefficientsByBand: [[-3.5, 0.25], []], rowsByBand: [1200, 0], hourOfDay: true, bands: true, l2: 1, prior: 0.01,
+    users: 312, payload: Buffer.from([1, 2, 3]), trainedAt: t0,
+  } },
   [Topics.demandPoolAggregated]: { key: 'python3.12/M', value: {
     pool, horizonMinutes: 15, mean: 42.5, variance: 30.25, lowerBound: 33.5, upperBound: 51.5, confidence: 0.9, userCount: 312, windowStart: t0, windowEnd: t0 + 900_000,
   } },
