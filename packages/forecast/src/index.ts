@@ -33,8 +33,15 @@ export { neuralForecasts } from './replay/neural-forecasts.ts';
 export type { NeuralForecasts } from './replay/neural-forecasts.ts';
 export { NeuralOccurrence } from './models/neural-occurrence.ts';
 export { CombinedModel, GlobalCombiner, featureNames as combinerFeatureNames, activityBand } from './models/combiner.ts';
-export type { CombinerOptions, CombinedModelOptions } from './models/combiner.ts';
+export type { CombinerOptions, CombinedModelOptions, CombinerLike } from './models/combiner.ts';
 export { CombinedOccurrence } from './models/combined-occurrence.ts';
 export { fitLogistic } from './models/logistic.ts';
 export { combinedForecasts, REFIT_MINUTES } from './replay/combined-forecasts.ts';
 export type { CombinedForecasts } from './replay/combined-forecasts.ts';
+// serving the global combiner: published versions, fixed coefficients, the trainer's pure core
+export { combinerVersionProblem } from './serving/combiner-version.ts';
+export type { CombinerVersion } from './serving/combiner-version.ts';
+export { ServedCombiner, appliedFrom, versionAt } from './serving/served-combiner.ts';
+export type { AppliedVersion } from './serving/served-combiner.ts';
+export { trainCombiner, SERVING_PRIOR } from './serving/combiner-trainer.ts';
+export type { TrainCombinerInput, TrainedCombiner, UserMinuteSeries } from './serving/combiner-trainer.ts';

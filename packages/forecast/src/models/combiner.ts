@@ -108,12 +108,26 @@ function logit(p: number): number {
   return Math.log(q / (1 - q));
 }
 
+/**
+ * What a CombinedModel needs of its combiner: the GlobalCombiner (trained in place, the replay and
+ * the trainer) or a ServedCombiner (fixed published coefficients, the profiler; no samples).
+ */
+export interface CombinerLike {
+  readonly d: number;
+  readonly bands: boolean;
+  readonly hourOfDay: boolean;
+  /** training rows per band; absent when the coefficients are fixed */
+  readonly samples?: readonly CombinerSamples[];
+  /** P(any) for a feature row of `minute` in `band`; null where no coefficients apply */
+  predict(band: number, x: Float64Array, minute: number): number | null;
+}
+
 export interface CombinedModelOptions {
   readonly prior: number;
   readonly startMinuteOfDay: number;
   /** a stable small integer per function: decides which idle minutes are kept as training rows */
   readonly id: number;
-  readonly combiner: GlobalCombiner;
+  readonly combiner: CombinerLike;
 }
 
 export class CombinedModel implements DemandModel {
@@ -176,11 +190,12 @@ export class CombinedModel implements DemandModel {
 
   /** The combiner's P(any); before its first fit, the idle-time hazard's. */
   pAny(minute: number): number {
-    return this.opts.combiner.predict(this.band(), this.features(minute)) ?? this.hazard.pAny(minute);
+    return this.opts.combiner.predict(this.band(), this.features(minute), minute) ?? this.hazard.pAny(minute);
   }
 
   observe(o: MinuteObservation): void {
-    (this.opts.combiner.samples[this.band()] as CombinerSamples).add(this.opts.id, o.minute, this.features(o.minute), o.count > 0);
+    const samples = this.opts.combiner.samples;
+    if (samples) (samples[this.band()] as CombinerSamples).add(this.opts.id, o.minute, this.features(o.minute), o.count > 0);
     this.selector.observe(o);
     this.last = o.minute;
     if (o.count > 0) {
