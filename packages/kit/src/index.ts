@@ -30,7 +30,7 @@ export type { DecodeResult, ValueCodecOptions } from './serde/value-codec.ts';
 export { TypedProducer } from './producer.ts';
 export type { OutgoingMessage } from './producer.ts';
 export { ConsumerLoop, classifyHandlerError } from './consumer/loop.ts';
-export type { Handler, HandlerContext, IncomingMessage, ConsumerLoopOptions } from './consumer/loop.ts';
+export type { CommitHold, Handler, HandlerContext, IncomingMessage, ConsumerLoopOptions } from './consumer/loop.ts';
 export { BatchConsumerLoop } from './consumer/batch-loop.ts';
 export type { BatchConsumerLoopOptions, BatchHandler, BatchOutcome, CommitPoint, DecodedBatch, DecodedMessage, LoopBatchPayload, LoopConsumer, LoopMessage } from './consumer/batch-loop.ts';
 export { KitService, closeOnSignals } from './service.ts';

@@ -39,7 +39,7 @@ export interface ServiceOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export type ConsumeOptions<N extends TopicName> = Partial<Pick<ConsumerLoopOptions<N>, 'policy' | 'fromBeginning' | 'clock' | 'beforeCommit' | 'commitEveryMessages'>> & { readonly groupId?: string };
+export type ConsumeOptions<N extends TopicName> = Partial<Pick<ConsumerLoopOptions<N>, 'policy' | 'fromBeginning' | 'clock' | 'beforeCommit' | 'commitEveryMessages' | 'commitHold'>> & { readonly groupId?: string };
 
 export class KitService {
   readonly config: KitConfig;
@@ -83,6 +83,7 @@ export class KitService {
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.beforeCommit === undefined ? {} : { beforeCommit: options.beforeCommit }),
       ...(options.commitEveryMessages === undefined ? {} : { commitEveryMessages: options.commitEveryMessages }),
+      ...(options.commitHold === undefined ? {} : { commitHold: options.commitHold }),
     });
     this.lifecycle.add({ name: `consumer ${topic}`, stage: 'consumer', start: () => loop.start(), close: () => loop.close() });
     return this;
