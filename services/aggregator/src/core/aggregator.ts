@@ -9,6 +9,7 @@ import { DemandMemory, detectPoolAnomaly } from './anomaly.ts';
 import { poolKey } from './pool-key.ts';
 import type { AddStatus, ClosedWindow } from './windows.ts';
 import { WindowBuffer } from './windows.ts';
+import { OffsetHolds } from './offset-holds.ts';
 
 export interface CoreSettings extends AggregateSettings {
   readonly tickMs: number;
@@ -19,31 +20,64 @@ export interface CoreSettings extends AggregateSettings {
 }
 
 export interface CoreCounters {
-  forecasts: number; added: number; replaced: number; stale: number; late: number;
+  forecasts: number; added: number; replaced: number; stale: number; late: number; replayed: number;
   windowsClosed: number; exact: number; normal: number; noPoolMix: number; badPoolKeys: number;
   outcomes: number; outcomesUnmatched: number; anomalies: number;
 }
 
 export class AggregatorCore {
   readonly counters: CoreCounters = {
-    forecasts: 0, added: 0, replaced: 0, stale: 0, late: 0, windowsClosed: 0, exact: 0, normal: 0,
+    forecasts: 0, added: 0, replaced: 0, stale: 0, late: 0, replayed: 0, windowsClosed: 0, exact: 0, normal: 0,
     noPoolMix: 0, badPoolKeys: 0, outcomes: 0, outcomesUnmatched: 0, anomalies: 0,
   };
   private readonly windows: WindowBuffer;
   private readonly memory: DemandMemory;
   private readonly knownPools = new Set<string>();
+  private readonly holds = new OffsetHolds();
 
   constructor(private readonly s: CoreSettings) {
     this.windows = new WindowBuffer(s.tickMs, s.latenessMs, s.idlePartitionMs);
     this.memory = new DemandMemory(s.anomaly.retainMs);
   }
 
-  /** Adds a forecast and returns the windows its arrival closed (usually none), aggregated. */
-  onForecast(f: UserForecast, partition = 0): { status: AddStatus; closed: WindowOutput[] } {
+  /**
+   * Adds a forecast and returns the windows its arrival closed (usually none), aggregated. With
+   * its input offset, an accepted forecast holds that offset until its window is published.
+   */
+  onForecast(f: UserForecast, partition = 0, offset?: number): { status: AddStatus; closed: WindowOutput[] } {
     this.counters.forecasts += 1;
     const status = this.windows.add(f, partition);
     this.counters[status] += 1;
+    if (offset !== undefined && (status === 'added' || status === 'replaced')) this.holds.hold(this.windows.windowOf(f.tickTime), partition, offset);
     return { status, closed: this.close(this.windows.closeDue()) };
+  }
+
+  /** The shell published this window (or dropped it for good): its forecasts' offsets may be committed. */
+  published(windowStart: number): void {
+    this.holds.release(windowStart);
+  }
+
+  /** Lowest input offset on the partition that a window not yet published needs, or null. */
+  commitFloor(partition: number): number | null {
+    return this.holds.floor(partition);
+  }
+
+  /** Newest windowStart published (by this run, or by an earlier one as restored). */
+  get publishedThrough(): number | undefined {
+    return this.holds.publishedThrough;
+  }
+
+  heldWindows(): number {
+    return this.holds.heldWindows();
+  }
+
+  /**
+   * After a restart, before the first forecast: windows up to windowStart were published by an
+   * earlier run; forecasts re-read for them are counted 'replayed' and dropped.
+   */
+  restore(publishedThrough: number): void {
+    this.windows.restore(publishedThrough);
+    this.holds.release(publishedThrough);
   }
 
   expectPartitions(ids: Iterable<number>): void {

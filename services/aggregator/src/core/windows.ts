@@ -14,6 +14,9 @@
 // A forecast for a closed window is late: counted and dropped (the user's next tick supersedes
 // it; folding it into the next window would mix forecast origins). flush() closes everything
 // (the shell's idle timer).
+// After a restart, restore(T) marks windows up to T as published by the earlier run: the
+// forecasts re-read for them (the consumer re-reads from the commit floor) are 'replayed' and
+// dropped, so such a window is never published a second time from a partial re-read.
 import type { UserForecast } from '@warmcast/kit';
 
 export interface ClosedWindow {
@@ -21,7 +24,7 @@ export interface ClosedWindow {
   readonly forecasts: readonly UserForecast[];
 }
 
-export type AddStatus = 'added' | 'replaced' | 'stale' | 'late';
+export type AddStatus = 'added' | 'replaced' | 'stale' | 'late' | 'replayed';
 
 export class WindowBuffer {
   private readonly open = new Map<number, Map<string, UserForecast>>();
@@ -29,6 +32,7 @@ export class WindowBuffer {
   private readonly partitions = new Map<number, number | undefined>();
   private firstTick: number | undefined;
   private closedThrough: number | undefined;
+  private restoredThrough: number | undefined;
 
   /** pre: tickMs > 0, latenessMs >= 0, idlePartitionMs >= 0. */
   constructor(private readonly tickMs: number, private readonly latenessMs: number, private readonly idlePartitionMs = Number.POSITIVE_INFINITY) {}
@@ -36,6 +40,12 @@ export class WindowBuffer {
   /** Partitions that will deliver forecasts (the topic's partitions), so an unseen one holds windows back for a while. */
   expectPartitions(ids: Iterable<number>): void {
     for (const p of ids) if (!this.partitions.has(p)) this.partitions.set(p, undefined);
+  }
+
+  /** Windows up to windowStart were published before a restart (call before the first add). */
+  restore(windowStart: number): void {
+    this.restoredThrough = this.restoredThrough === undefined ? windowStart : Math.max(this.restoredThrough, windowStart);
+    this.closedThrough = this.closedThrough === undefined ? windowStart : Math.max(this.closedThrough, windowStart);
   }
 
   windowOf(tickTime: number): number {
@@ -47,6 +57,7 @@ export class WindowBuffer {
     const seen = this.partitions.get(partition);
     this.partitions.set(partition, seen === undefined ? t : Math.max(seen, t));
     this.firstTick ??= t;
+    if (this.restoredThrough !== undefined && t <= this.restoredThrough) return 'replayed';
     if (this.closedThrough !== undefined && t <= this.closedThrough) return 'late';
     let w = this.open.get(t);
     if (w === undefined) {
