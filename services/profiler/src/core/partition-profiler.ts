@@ -33,6 +33,9 @@ import { forecastUser } from './user-forecast.ts';
 import { scorePending } from './accuracy.ts';
 import { PROFILE_MIN_SAMPLES, REGRESSION_RING, fitNeed, requestNeed } from './request-need.ts';
 import type { FittedNeed, NeedSample, RequestNeedOut } from './request-need.ts';
+import type { CombinerVersion } from '@warmcast/forecast';
+import { ServedModels } from './served-models.ts';
+import type { OfferOutcome } from './served-models.ts';
 
 /** Changelog key of a partition's own entry; user keys are hex HMACs, so they never collide. */
 export const partitionKey = (partition: number): string => `__partition__/${partition}`;
@@ -49,6 +52,8 @@ export interface PartitionState {
   /** recent (code features, usage) pairs for the code-feature regression, ring */
   need: NeedSample[];
   needNext: number;
+  /** served combiner versions as [version, fromMinute] (served-models.ts); absent before any */
+  combiners?: [number, number][];
 }
 
 export interface TickOutput {
@@ -83,6 +88,7 @@ export class PartitionProfiler {
   /** lastOffset at the last checkpoint: nothing new to write while it has not moved */
   private checkpointedOffset = -1;
   private readonly checkpointEachTick: boolean;
+  private readonly servedModels = new ServedModels();
   readonly counts: FoldStats = { folded: 0, skipped: 0, late: 0, ignored: 0 };
 
   constructor(readonly partition: number, private readonly opts: ProfilerOptions, mode: { readonly checkpointEachTick?: boolean } = {}) {
@@ -111,7 +117,35 @@ export class PartitionProfiler {
       else this.users.set(e.userKey, decodeUserState(e.state));
     }
     this.checkpointedOffset = this.part.lastOffset;
+    this.servedModels.restore(this.part.combiners ?? [], this.nextTickMinute());
+    this.syncCombiners();
     if (this.part.lastTick >= 0) for (const [k, s] of this.users) if (this.evictable(s, this.part.lastTick)) this.users.delete(k);
+  }
+
+  /**
+   * A published combiner version reaches this partition: served from its effectiveFromMinute, or
+   * from the next tick when ticks at or after that minute already ran ('late'). Every user's
+   * model is rebuilt at its next forecast (the rebuild is what a restored profiler does too).
+   */
+  offerCombiner(v: CombinerVersion): { outcome: OfferOutcome; problem?: string } {
+    const r = this.servedModels.offer(v, this.nextTickMinute());
+    if (r.outcome === 'applied' || r.outcome === 'late') {
+      this.syncCombiners();
+      this.models.clear();
+    }
+    return r;
+  }
+
+  /** the first minute not yet forecast; undefined before the first event */
+  private nextTickMinute(): number | undefined {
+    return this.part.nextTick < 0 ? undefined : this.part.nextTick / MINUTE_MS;
+  }
+
+  private syncCombiners(): void {
+    const rec = this.servedModels.recorded();
+    // absent rather than [] before any version: the partition entry stays byte-identical to before
+    if (rec.length > 0) this.part.combiners = rec;
+    else delete this.part.combiners;
   }
 
   /** Folds one event; returns the ticks that fired before it (each to be made durable, then committed). */
@@ -189,6 +223,8 @@ export class PartitionProfiler {
       return fitted;
     };
     let tracked = false;
+    const served = this.servedModels.served;
+    served?.setOrigin(M); // this tick's forecasts use the version effective at M (served-combiner.ts)
     for (const [key, s] of this.users) {
       if (s.lastTick >= T) continue; // restored state already past this tick
       // changed: the restorable state moved (see the header); touched: processed at all
@@ -196,7 +232,7 @@ export class PartitionProfiler {
       let touched = changed;
       const active = s.lastEventTime >= T - activeMs;
       if (active) {
-        const cached = modelThrough(s, this.models.get(key), M, G);
+        const cached = modelThrough(s, this.models.get(key), M, G, served);
         this.models.set(key, cached);
         const r = forecastUser(s, cached, T, horizons, this.needOf(key, s, fit));
         forecasts.push(r.forecast);

@@ -6,7 +6,15 @@
 // the cached selector is advanced minute by minute and rebuilt when a new generation starts; a
 // restored profiler rebuilds the same selector from the same minutes. Cost: at most 2 G
 // observations per user per generation (2 x 1440 = 2880 per day by default).
-import { ComplexityRegression, ModelSelector } from '@warmcast/forecast';
+//
+// Served models: with published combiner versions (served-models.ts) the selector gets one more
+// candidate, a CombinedModel on the partition's ServedCombiner (fixed coefficients, the version
+// effective at each minute), as the replay adds CombinedOccurrence. Its answers are a function of
+// (history, applied versions), so the rebuild rule above still holds; the caller drops the cached
+// models when the applied versions change. Without any version the selector is exactly the one
+// above (no extra candidate).
+import { CombinedModel, ComplexityRegression, ModelSelector } from '@warmcast/forecast';
+import type { ServedCombiner } from '@warmcast/forecast';
 import type { UserState } from './user-state.ts';
 
 export interface CachedModel {
@@ -53,7 +61,7 @@ function feed(sel: ModelSelector, s: UserState, from: number, to: number): numbe
 }
 
 /** The model having observed every minute < M. pre: minutes < M are closed in s.history. */
-export function modelThrough(s: UserState, cached: CachedModel | undefined, M: number, G: number): CachedModel {
+export function modelThrough(s: UserState, cached: CachedModel | undefined, M: number, G: number, combiner?: ServedCombiner): CachedModel {
   const gen = Math.floor((M - 1) / G) * G;
   if (cached && cached.gen === gen && cached.next <= M) {
     if (feed(cached.selector, s, cached.next, M) > 0) cached.sizes = undefined;
@@ -61,7 +69,9 @@ export function modelThrough(s: UserState, cached: CachedModel | undefined, M: n
     return cached;
   }
   // startMinuteOfDay 0: absolute minutes are epoch minutes, and epoch minute 0 is 00:00 UTC
-  const selector = new ModelSelector({ prior: MODEL_PRIOR, startMinuteOfDay: 0 });
+  // id 0: it only picks training rows, and a served combiner keeps none
+  const extra = combiner ? [new CombinedModel({ prior: MODEL_PRIOR, startMinuteOfDay: 0, id: 0, combiner })] : [];
+  const selector = new ModelSelector({ prior: MODEL_PRIOR, startMinuteOfDay: 0, extra });
   const from = Math.max(s.firstMinute, gen - G);
   feed(selector, s, from, M);
   return { selector, gen, next: M, sizes: undefined };
