@@ -7,12 +7,14 @@
 // partition leader, minBytes 1, maxWaitMs, partitionMaxBytes, no fetch sessions. ListOffsets v3
 // for a partition without a committed offset (earliest with fromBeginning, else latest).
 import { ApiKey, ErrorCode, forEachBatch } from '@warmcast/kafka-protocol';
-import type { FetchResponse, ListOffsetsResponse } from '@warmcast/kafka-protocol';
+import type { Decompressors, FetchResponse, ListOffsetsResponse } from '@warmcast/kafka-protocol';
 import { Cluster } from './cluster.ts';
 import type { Layout } from './cluster.ts';
+import { allDecompressors } from './codecs.ts';
 import { coPartitionedAssigner } from './core/assignment.ts';
 import type { Assigner, TopicPartitions } from './core/assignment.ts';
 import { decodeRecordSet } from './core/records.ts';
+import type { DecodeOptions, LeanMessage, UndecodableBatch } from './core/records.ts';
 import { LeanClientError, isRetriable } from './errors.ts';
 import { Group } from './group.ts';
 import { silentLogger } from './types.ts';
@@ -38,6 +40,10 @@ export interface LeanConsumerOptions {
   /** Back-off after a retriable failure: initialRetryMs doubling up to maxRetryMs. */
   readonly initialRetryMs?: number;
   readonly maxRetryMs?: number;
+  /** Verify each fetched batch's CRC-32C (Java's check.crcs; default false, as kafkajs). */
+  readonly checkCrcs?: boolean;
+  /** By codec id; default every Kafka codec (src/codecs.ts). */
+  readonly decompressors?: Decompressors;
   readonly log?: LeanLogger;
 }
 
@@ -50,7 +56,8 @@ function samePositions(a: ReadonlyMap<string, bigint>, b: ReadonlyMap<string, bi
 }
 
 export class LeanConsumer {
-  private readonly o: Required<Omit<LeanConsumerOptions, 'log' | 'assigners'>> & { log: LeanLogger; assigners: readonly Assigner[] };
+  private readonly o: Required<Omit<LeanConsumerOptions, 'log' | 'assigners' | 'checkCrcs' | 'decompressors'>> & { log: LeanLogger; assigners: readonly Assigner[] };
+  private readonly decoding: DecodeOptions;
   private readonly cluster: Cluster;
   private readonly group: Group;
   private topics: string[] = [];
@@ -70,9 +77,10 @@ export class LeanConsumer {
   private wake: (() => void) | undefined;
   /** The next round's Fetch, sent while the current round is delivered (see fetchOnce). */
   private prefetched: { epoch: number; positions: ReadonlyMap<string, bigint>; responses: Promise<FetchResponse[]> } | undefined;
-  counts = { fetches: 0, prefetchesUsed: 0, batches: 0, messages: 0, rejoins: 0, errors: 0 };
+  counts = { fetches: 0, prefetchesUsed: 0, batches: 0, messages: 0, undecodable: 0, rejoins: 0, errors: 0 };
   /** The latest failure of the fetch loop (it retries with back-off; a non-retriable one, e.g.
-   *  UNSUPPORTED_COMPRESSION, repeats until the operator acts, as kafkajs's crash-restart would). */
+   *  UNDECODABLE_BATCH without eachUndecodableBatch, repeats until the operator acts, as kafkajs's
+   *  crash-restart would). */
   lastError: unknown;
 
   constructor(options: LeanConsumerOptions) {
@@ -81,6 +89,7 @@ export class LeanConsumer {
       maxBytesPerPartition: 1024 * 1024, maxBytes: 32 * 1024 * 1024, prefetch: true, initialRetryMs: 50, maxRetryMs: 2_000,
       ...options, log: options.log ?? silentLogger, assigners: options.assigners ?? [coPartitionedAssigner],
     };
+    this.decoding = { decompressors: options.decompressors ?? allDecompressors, checkCrcs: options.checkCrcs ?? false };
     this.cluster = new Cluster(options.brokers, options.clientId);
     this.group = new Group(this.cluster, { groupId: options.groupId, sessionTimeoutMs: this.o.sessionTimeoutMs, rebalanceTimeoutMs: this.o.rebalanceTimeoutMs, assigners: this.o.assigners });
   }
@@ -326,17 +335,34 @@ export class LeanConsumer {
     }
     if (p.errorCode !== 0) throw new LeanClientError('PROTOCOL_ERROR', `Fetch ${topic}/${p.partitionIndex}: Kafka error ${p.errorCode}`, { retriable: true, kafkaCode: p.errorCode });
     if (p.records === null || p.records.length === 0) return;
-    const { messages, nextOffset } = decodeRecordSet(p.records, from, `${topic}/${p.partitionIndex}`);
-    if (messages.length === 0) {
+    let set;
+    try {
+      set = decodeRecordSet(p.records, from, this.decoding);
+    } catch (err) {
+      // The set cannot even be walked (a batchLength < 49): a broker fault, there is no batch end to step to.
+      throw new LeanClientError('PROTOCOL_ERROR', `${topic}/${p.partitionIndex} at ${from}: ${(err as Error).message}`, { cause: err });
+    }
+    const { messages, nextOffset, undecodable } = set;
+    if (messages.length > 0) {
+      const last = messages[messages.length - 1]!;
+      await this.handOver(config, topic, p.partitionIndex, p.highWatermark, messages, epoch);
+      // Hand the bad batch over only once everything before it was resolved.
+      if (undecodable === undefined || this.positions.get(k) !== BigInt(last.offset) + 1n) return;
+    } else if (undecodable === undefined) {
       // Only control records or records below the position: step over them.
       if (nextOffset !== undefined && nextOffset > from) this.positions.set(k, nextOffset);
       return;
     }
+    if (this.running && this.epoch === epoch) await this.handOverUndecodable(config, topic, p.partitionIndex, undecodable, epoch);
+  }
+
+  private async handOver(config: LeanRunConfig, topic: string, partition: number, highWatermark: bigint, messages: LeanMessage[], epoch: number): Promise<void> {
+    const k = key(topic, partition);
     this.counts.batches++;
     this.counts.messages += messages.length;
     let resolved: bigint | undefined;
     const payload: LeanBatchPayload = {
-      batch: { topic, partition: p.partitionIndex, highWatermark: p.highWatermark.toString(), messages },
+      batch: { topic, partition, highWatermark: highWatermark.toString(), messages },
       resolveOffset: (offset) => { resolved = BigInt(offset); },
       heartbeat: () => Promise.resolve(), // the timer heartbeats; a lost generation shows in isStale()
       isRunning: () => this.running,
@@ -347,6 +373,28 @@ export class LeanConsumer {
     } finally {
       // Only resolved offsets move the position (eachBatchAutoResolve: false), as in kafkajs:
       // a batch the handler skipped or failed is fetched again.
+      if (resolved !== undefined && this.epoch === epoch && this.positions.has(k)) this.positions.set(k, resolved + 1n);
+    }
+  }
+
+  /** A batch that cannot be decoded goes to eachUndecodableBatch, which moves past it by resolving it. */
+  private async handOverUndecodable(config: LeanRunConfig, topic: string, partition: number, bad: UndecodableBatch, epoch: number): Promise<void> {
+    const k = key(topic, partition);
+    const where = `${topic}/${partition} offsets ${bad.baseOffset}..${bad.lastOffset}`;
+    if (config.eachUndecodableBatch === undefined) {
+      throw new LeanClientError('UNDECODABLE_BATCH', `${where}: ${bad.reason}; pass eachUndecodableBatch to run() to dead-letter such batches and move past them`);
+    }
+    this.counts.undecodable++;
+    this.o.log.warn({ topic, partition, baseOffset: bad.baseOffset.toString(), lastOffset: bad.lastOffset.toString(), bytes: bad.bytes.length, reason: bad.reason }, 'undecodable record batch handed to eachUndecodableBatch');
+    let resolved: bigint | undefined;
+    try {
+      await config.eachUndecodableBatch({
+        batch: { topic, partition, baseOffset: bad.baseOffset.toString(), lastOffset: bad.lastOffset.toString(), bytes: bad.bytes, reason: bad.reason },
+        resolveOffset: (offset) => { resolved = BigInt(offset); },
+        isRunning: () => this.running,
+        isStale: () => this.epoch !== epoch || this.rejoinNeeded,
+      });
+    } finally {
       if (resolved !== undefined && this.epoch === epoch && this.positions.has(k)) this.positions.set(k, resolved + 1n);
     }
   }

@@ -7,7 +7,7 @@ export const LEAN_ERROR_CODES = {
   COORDINATOR_NOT_AVAILABLE: { retriable: true, summary: 'FindCoordinator found no coordinator yet, or the coordinator moved/is loading' },
   REBALANCE_IN_PROGRESS: { retriable: true, summary: 'the group is rebalancing: the member must rejoin before committing or fetching' },
   UNKNOWN_TOPIC: { retriable: false, summary: 'a subscribed topic does not exist on the cluster' },
-  UNSUPPORTED_COMPRESSION: { retriable: false, summary: 'a fetched record batch uses a codec this client cannot decompress (only none and gzip)' },
+  UNDECODABLE_BATCH: { retriable: false, summary: 'a fetched record batch cannot be decoded and run() got no eachUndecodableBatch to hand it to' },
   GROUP_ERROR: { retriable: false, summary: 'JoinGroup/SyncGroup answered with an error that rejoining cannot fix' },
   COMMIT_FAILED: { retriable: false, summary: 'OffsetCommit answered with an error for at least one partition' },
   PROTOCOL_ERROR: { retriable: false, summary: 'a response could not be decoded or a batch is malformed' },

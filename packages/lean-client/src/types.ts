@@ -20,10 +20,41 @@ export interface LeanBatchPayload {
   isStale(): boolean;
 }
 
+/**
+ * A fetched record batch that cannot be decoded (codec without decompressor or unknown, corrupt
+ * compressed stream, CRC mismatch when checked, records that do not parse): handed over whole so
+ * the application can dead-letter it. Offsets are decimal strings, as messages' are.
+ */
+export interface LeanUndecodableBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly baseOffset: string;
+  /** The batch's last offset (baseOffset + lastOffsetDelta): resolve it to move past the batch. */
+  readonly lastOffset: string;
+  /** The batch exactly as fetched, header included (a view of the Fetch response: copy to keep it). */
+  readonly bytes: Buffer;
+  /** Names the codec and the cause. */
+  readonly reason: string;
+}
+
+export interface LeanUndecodablePayload {
+  readonly batch: LeanUndecodableBatch;
+  /** As for eachBatch: resolving batch.lastOffset moves the position past the batch; not resolving fetches it again. */
+  resolveOffset(offset: string): void;
+  isRunning(): boolean;
+  isStale(): boolean;
+}
+
 export interface LeanRunConfig {
   readonly autoCommit?: false;
   readonly eachBatchAutoResolve?: false;
   eachBatch(payload: LeanBatchPayload): Promise<void>;
+  /**
+   * Called, in offset order between eachBatch calls, for a batch that cannot be decoded. Without
+   * it such a batch fails the fetch loop with UNDECODABLE_BATCH, retried with back-off (the
+   * partition stalls visibly: nothing is skipped that nobody was told about).
+   */
+  eachUndecodableBatch?(payload: LeanUndecodablePayload): Promise<void>;
 }
 
 export interface LeanLogger {

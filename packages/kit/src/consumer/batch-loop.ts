@@ -12,7 +12,10 @@
 // lower commit offset than the batch end.
 //
 // Undecodable values (bad framing, unknown schema id, broken Avro) are dead-lettered by the
-// loop as part of the batch's durable work and never reach the handler.
+// loop as part of the batch's durable work and never reach the handler. So are whole record
+// batches the consumer could not decode (corrupt compressed stream, unknown codec; only
+// @warmcast/lean-client reports those, through eachUndecodableBatch): one dead letter with the
+// batch's bytes as value, its base offset as sourceOffset, the offset range and cause as reason.
 //
 // When durable work fails (after the sink's own retries), the loop cannot skip it: it stops
 // fetching, calls onReset (the handler drops its in-memory state), and rejoins from the last
@@ -78,6 +81,18 @@ export interface LoopMessage {
   readonly headers?: RawMessage['headers'];
 }
 
+/**
+ * A fetched record batch the consumer could not decode, as @warmcast/lean-client hands it over
+ * (kafkajs has no such call: it never produces one). Offsets are decimal strings.
+ */
+export interface LoopUndecodablePayload {
+  readonly batch: { readonly topic: string; readonly partition: number; readonly baseOffset: string; readonly lastOffset: string; readonly bytes: Buffer; readonly reason: string };
+  /** Resolving batch.lastOffset moves the consumer past the batch. */
+  resolveOffset(offset: string): void;
+  isRunning(): boolean;
+  isStale(): boolean;
+}
+
 /** The eachBatch payload fields the loop reads (a subset of kafkajs's EachBatchPayload). */
 export interface LoopBatchPayload {
   readonly batch: { readonly topic: string; readonly partition: number; readonly highWatermark: string; readonly messages: readonly LoopMessage[] };
@@ -95,7 +110,11 @@ export interface LoopBatchPayload {
 export interface LoopConsumer {
   connect(): Promise<void>;
   subscribe(subscription: { topics: string[]; fromBeginning?: boolean }): Promise<void>;
-  run(config: { autoCommit: false; eachBatchAutoResolve: false; eachBatch: (payload: LoopBatchPayload) => Promise<void> }): Promise<void>;
+  run(config: {
+    autoCommit: false; eachBatchAutoResolve: false; eachBatch: (payload: LoopBatchPayload) => Promise<void>;
+    /** Read by @warmcast/lean-client only; kafkajs ignores the key. */
+    eachUndecodableBatch?: (payload: LoopUndecodablePayload) => Promise<void>;
+  }): Promise<void>;
   commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
   stop(): Promise<void>;
   disconnect(): Promise<void>;
@@ -143,7 +162,10 @@ export class BatchConsumerLoop {
   private generation = 0;
   private resets = 0;
   private readonly committed = new Map<string, bigint>();
-  counts = { batches: 0, messages: 0, undecodable: 0, commits: 0, resets: 0 };
+  /** Per topic-partition: the end of the last batch handed over and the offset its outcome may
+   *  commit there (lower when the handler holds offsets back; undefined when it named none). */
+  private readonly handed = new Map<string, { next: bigint; commit: bigint | undefined }>();
+  counts = { batches: 0, messages: 0, undecodable: 0, undecodableBatches: 0, commits: 0, resets: 0 };
 
   constructor(options: BatchConsumerLoopOptions) {
     this.o = options;
@@ -159,7 +181,7 @@ export class BatchConsumerLoop {
   }
 
   private async run(): Promise<void> {
-    await this.o.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
+    await this.o.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p), eachUndecodableBatch: (p) => this.onUndecodableBatch(p) });
   }
 
   /**
@@ -238,9 +260,43 @@ export class BatchConsumerLoop {
     };
     const outcome = this.o.handler(decoded);
     const durable = dead === null ? outcome.durable : Promise.all([outcome.durable, this.sendDeadLetters(dead, batch.topic)]).then(() => undefined);
-    this.track(durable, outcome.commit ?? [{ topic: batch.topic, partition: batch.partition, offset: nextOffset }]);
+    const commit = outcome.commit ?? [{ topic: batch.topic, partition: batch.partition, offset: nextOffset }];
+    const here = commit.find((p) => p.topic === batch.topic && p.partition === batch.partition);
+    this.handed.set(`${batch.topic}\u0000${batch.partition}`, { next: BigInt(nextOffset), commit: here === undefined ? undefined : BigInt(here.offset) });
+    this.track(durable, commit);
     resolveOffset(last.offset);
     await heartbeat();
+    await this.backPressure();
+  }
+
+  /**
+   * A record batch the consumer could not decode: dead-lettered whole (value = its bytes) as
+   * durable work in the same FIFO as the handler's outcomes, and committed past once durable,
+   * unless the handler is holding offsets back on that partition (its last outcome there
+   * committed less than its batch end): then the batch commits nothing of its own, and the
+   * handler's next commit past the hold covers it (a restart before that dead-letters it again).
+   */
+  private async onUndecodableBatch(payload: LoopUndecodablePayload): Promise<void> {
+    const { batch, isRunning, isStale, resolveOffset } = payload;
+    if (!this.running || this.resetting || !isRunning() || isStale()) return;
+    const k = `${batch.topic}\u0000${batch.partition}`;
+    const next = BigInt(batch.lastOffset) + 1n;
+    const h = this.handed.get(k);
+    const free = h === undefined || h.commit === h.next;
+    this.handed.set(k, { next, commit: free ? next : h.commit });
+    // A copy: the consumer's bytes are a view of its whole Fetch response.
+    const raw: RawMessage = { topic: batch.topic, partition: batch.partition, offset: batch.baseOffset, key: null, value: Buffer.from(batch.bytes), headers: {} };
+    const text = `undecodable record batch, offsets ${batch.baseOffset}..${batch.lastOffset} (value: the batch as fetched): ${batch.reason}`;
+    const dead = toDeadLetter(raw, { code: 'DECODE_FAILED', text, attempts: 1 }, this.o.service, this.clock.now());
+    this.counts.undecodableBatches += 1;
+    this.o.log.warn({ topic: batch.topic, partition: batch.partition, baseOffset: batch.baseOffset, lastOffset: batch.lastOffset, reason: batch.reason }, 'undecodable record batch dead-lettered');
+    this.track(this.sendDeadLetters([dead], batch.topic), free ? [{ topic: batch.topic, partition: batch.partition, offset: next.toString() }] : []);
+    resolveOffset(batch.lastOffset);
+    await this.backPressure();
+  }
+
+  /** Waits while more than maxInFlight outcomes are not durable yet. */
+  private async backPressure(): Promise<void> {
     const max = this.o.maxInFlight ?? 8;
     while (this.queue.length > max && this.running) {
       const head = this.queue[0];
@@ -305,6 +361,7 @@ export class BatchConsumerLoop {
     this.o.log.error({ err, delayMs: delay }, 'durable work failed; re-consuming from committed offsets');
     this.generation += 1;
     this.queue = [];
+    this.handed.clear();
     try {
       await this.o.consumer.stop();
       this.o.onReset?.();

@@ -1,10 +1,13 @@
-// What kafkajs and kcat produced, consumed by the lean consumer byte for byte.
+// What kafkajs and kcat produced (every codec), consumed by the lean consumer byte for byte; a
+// batch that cannot be decoded is handed over and stepped past, never retried forever.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbedded } from '@warmcast/testkit';
 import type { Embedded } from '@warmcast/testkit';
-import { LeanClientError } from '../../src/index.ts';
-import { collect, createTopic, lean } from './helpers.ts';
+import { Compression, encodeRecordBatch } from '@warmcast/kafka-protocol';
+import { LeanClientError, allDecompressors } from '../../src/index.ts';
+import type { LeanUndecodableBatch } from '../../src/index.ts';
+import { collect, createTopic, lean, produceBatches } from './helpers.ts';
 
 let env: Embedded;
 beforeAll(async () => { env = await startEmbedded({ name: 'lean-consume', topics: 'none' }); });
@@ -51,30 +54,79 @@ describe('LeanConsumer reads', () => {
     }
   });
 
-  it.each([['none', []], ['gzip', ['-z', 'gzip']]] as const)('what kcat produced (%s)', async (name, flags) => {
+  // kcat 1.7.1 on librdkafka 2.0.2 (Debian), builtin.features include gzip, snappy, lz4, zstd:
+  // `kcat -V`. librdkafka writes raw snappy and LZ4 frames. The counting decompressors prove each
+  // batch really went through its codec (librdkafka sends a batch uncompressed when compressing
+  // does not shrink it, so the lines are compressible).
+  it.each([['none', 0], ['gzip', 1], ['snappy', 2], ['lz4', 3], ['zstd', 4]] as const)('what kcat produced (-z %s), byte for byte', async (name, id) => {
     const topic = `t.kcat.${name}`;
     await createTopic(env, topic, 1);
-    const lines = Array.from({ length: 200 }, (_, i) => `line ${i} ${'x'.repeat(i % 40)}`);
-    await kcat(['-P', '-b', env.brokers[0]!, '-t', topic, '-p', '0', '-K', ':', ...flags], lines.map((l, i) => `key${i}:${l}`).join('\n') + '\n');
-    const c = lean(env.brokers, `g-kcat-${name}`);
+    const lines = Array.from({ length: 500 }, (_, i) => `line ${i} ${'x'.repeat(i % 40)} ${'€'.repeat(i % 3)}`);
+    await kcat(['-P', '-b', env.brokers[0]!, '-t', topic, '-p', '0', '-K', ':', '-z', name], lines.map((l, i) => `key${i}:${l}`).join('\n') + '\n');
+    const used = new Map<number, number>();
+    const decompressors = Object.fromEntries(Object.entries(allDecompressors).map(([k, fn]) => [k, (b: Buffer) => { used.set(Number(k), (used.get(Number(k)) ?? 0) + 1); return fn!(b); }]));
+    const c = lean(env.brokers, `g-kcat-${name}`, { decompressors, checkCrcs: true });
     const col = await collect(c, [topic]);
-    await col.until(200);
+    await col.until(500);
     await c.disconnect();
     expect(col.got.map((g) => g.message.value?.toString())).toEqual(lines);
     expect(col.got.map((g) => g.message.key?.toString())).toEqual(lines.map((_, i) => `key${i}`));
+    expect(col.got.map((g) => g.message.offset)).toEqual(lines.map((_, i) => String(i)));
+    expect([...used.keys()]).toEqual(id === 0 ? [] : [id]);
+    expect(c.counts.undecodable).toBe(0);
   });
 
-  it('names the codec of an lz4 batch (kcat -z lz4) in a non-retriable UNSUPPORTED_COMPRESSION and does not skip it', async () => {
-    await createTopic(env, 't.kcat.lz4', 1);
-    // Compressible lines: librdkafka sends a batch uncompressed when compressing does not shrink it.
-    await kcat(['-P', '-b', env.brokers[0]!, '-t', 't.kcat.lz4', '-p', '0', '-z', 'lz4'], `${Array.from({ length: 200 }, () => 'x'.repeat(100)).join('\n')}\n`);
-    const c = lean(env.brokers, 'g-kcat-lz4', { initialRetryMs: 5, maxRetryMs: 20 });
-    const col = await collect(c, ['t.kcat.lz4']);
-    await expect.poll(() => c.counts.errors, { timeout: 10_000 }).toBeGreaterThan(1);
-    await c.disconnect();
-    expect(c.lastError).toMatchObject({ code: 'UNSUPPORTED_COMPRESSION', retriable: false });
-    expect((c.lastError as Error).message).toContain('lz4');
-    expect(col.got).toEqual([]);
+  describe('a batch that cannot be decoded, between good ones', () => {
+    // Good batches around a batch with codec id 7 (no Kafka codec) and one whose lz4 frame is
+    // garbage after the magic; the CRCs are valid, so the broker takes them as they are.
+    const good = (base: number, n: number): Buffer => encodeRecordBatch({ records: Array.from({ length: n }, (_, i) => ({ key: `k${base + i}`, value: `good ${base + i}`, timestamp: 1_700_000_000_000 + base + i })) });
+    const bad = (codec: number, stream: Buffer): Buffer => encodeRecordBatch({ records: [0, 1, 2].map((i) => ({ value: `lost ${i}`, timestamp: 1_700_000_000_000 })), compression: { codec, compress: () => stream } });
+    const bogus = bad(7, Buffer.from('whatever codec 7 would be'));
+    const corruptLz4 = bad(Compression.lz4, Buffer.from('04224d1860407a0a000000deadbeefdeadbeef00000000', 'hex'));
+
+    it('is handed to eachUndecodableBatch whole (offsets, bytes as stored, reason naming the codec), and the good batches after it are delivered', async () => {
+      await createTopic(env, 't.undecodable', 1);
+      const offsets = await produceBatches(env, 't.undecodable', 0, [good(0, 2), bogus, good(5, 2), corruptLz4, good(10, 3)]);
+      expect(offsets).toEqual([0n, 2n, 5n, 7n, 10n]);
+      const c = lean(env.brokers, 'g-undecodable');
+      const got: string[] = [];
+      const bads: LeanUndecodableBatch[] = [];
+      await c.connect();
+      await c.subscribe({ topics: ['t.undecodable'], fromBeginning: true });
+      await c.run({
+        eachBatch: async ({ batch, resolveOffset }) => {
+          got.push(...batch.messages.map((m) => `${m.offset}:${m.value?.toString()}`));
+          resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+        },
+        eachUndecodableBatch: async ({ batch, resolveOffset }) => {
+          bads.push({ ...batch, bytes: Buffer.from(batch.bytes) });
+          resolveOffset(batch.lastOffset);
+        },
+      });
+      await expect.poll(() => got.length, { timeout: 10_000 }).toBe(7);
+      await c.disconnect();
+      expect(got).toEqual(['0:good 0', '1:good 1', '5:good 5', '6:good 6', '10:good 10', '11:good 11', '12:good 12']);
+      expect(bads.map((b) => [b.topic, b.partition, b.baseOffset, b.lastOffset])).toEqual([['t.undecodable', 0, '2', '4'], ['t.undecodable', 0, '7', '9']]);
+      expect(bads[0]?.reason).toBe('record batch attributes name unknown codec 7; Kafka codecs are 0-4');
+      expect(bads[1]?.reason).toMatch(/^lz4 batch \(codec 3\) failed to decompress: .+/);
+      // As stored: the broker set the base offset (outside the CRC), everything from magic on is what was sent.
+      expect(bads[0]?.bytes.subarray(16).equals(bogus.subarray(16))).toBe(true);
+      expect(bads[1]?.bytes.subarray(16).equals(corruptLz4.subarray(16))).toBe(true);
+      expect(bads[1]?.bytes.readBigInt64BE(0)).toBe(7n);
+      expect(c.counts.undecodable).toBe(2);
+    });
+
+    it('without eachUndecodableBatch, stops the partition there with UNDECODABLE_BATCH (not retriable) and skips nothing', async () => {
+      await createTopic(env, 't.undecodable.stall', 1);
+      await produceBatches(env, 't.undecodable.stall', 0, [good(0, 2), corruptLz4, good(5, 1)]);
+      const c = lean(env.brokers, 'g-undecodable-stall', { initialRetryMs: 5, maxRetryMs: 20 });
+      const col = await collect(c, ['t.undecodable.stall']);
+      await expect.poll(() => c.counts.errors, { timeout: 10_000 }).toBeGreaterThan(1);
+      await c.disconnect();
+      expect(c.lastError).toMatchObject({ code: 'UNDECODABLE_BATCH', retriable: false });
+      expect((c.lastError as Error).message).toMatch(/^t\.undecodable\.stall\/0 offsets 2\.\.4: lz4 batch \(codec 3\) failed to decompress/);
+      expect(col.got.map((g) => g.message.offset)).toEqual(['0', '1']);
+    });
   });
 
   it('fetches a batch the handler did not resolve again, from its first offset (kafkajs eachBatchAutoResolve: false)', async () => {

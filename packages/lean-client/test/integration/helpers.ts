@@ -1,6 +1,9 @@
 // Shared by the lean consumer's integration tests: a consumer on the embedded broker and a
 // collector that resolves every batch and stops waiting once `count` messages arrived.
 import type { Embedded } from '@warmcast/testkit';
+import { ApiKey } from '@warmcast/kafka-protocol';
+import type { ProduceResponse } from '@warmcast/kafka-protocol';
+import { Connection } from '../../src/connection.ts';
 import { LeanConsumer } from '../../src/index.ts';
 import type { LeanConsumerOptions, LeanMessage } from '../../src/index.ts';
 
@@ -43,4 +46,27 @@ export async function createTopic(env: Embedded, topic: string, partitions: numb
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] });
   await admin.disconnect();
+}
+
+/**
+ * Writes hand-built record batches to one partition with a plain Produce v7 request (the wire
+ * protocol, as any client would): the embedded broker checks the CRC and stores them verbatim.
+ * Returns each batch's base offset.
+ */
+export async function produceBatches(env: Embedded, topic: string, partition: number, batches: readonly Buffer[]): Promise<bigint[]> {
+  const [host, port] = env.brokers[0]!.split(':');
+  const c = new Connection(host!, Number(port), 'raw-producer');
+  await c.ready;
+  try {
+    const offsets: bigint[] = [];
+    for (const records of batches) {
+      const res = await c.request<ProduceResponse>(ApiKey.Produce, 7, { transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] });
+      const p = res.responses[0]?.partitionResponses[0];
+      if (p === undefined || p.errorCode !== 0) throw new Error(`produce ${topic}/${partition}: Kafka error ${p?.errorCode}`);
+      offsets.push(p.baseOffset);
+    }
+    return offsets;
+  } finally {
+    c.close();
+  }
 }
