@@ -12,6 +12,8 @@ export interface ProfilerServiceOptions extends Partial<ProfilerOptions> {
   readonly fromBeginning?: boolean;
   /** Client producing the outputs; default DEFAULT_PRODUCER. Environments read WARMCAST_PROFILER_PRODUCER at their edge (main.ts, the stack) with profilerProducerFromEnv. */
   readonly producer?: ProducerKind;
+  /** Serve the global models published on forecast.model.published.v1 (default true; with none published the profiler is as without). */
+  readonly globalModels?: boolean;
 }
 
 export interface ProfilerService {
@@ -21,7 +23,8 @@ export interface ProfilerService {
    * Live counters: eventsFolded, eventsSkipped (already in restored state), lateEvents,
    * deadLetters, ticks, forecasts, accuracyRecords, changelogEntries (counted once acked),
    * usersTracked, partitionsOwned, restores, restoredEntries, commits, flushFailures, foldMs (wall
-   * ms decoding and folding), and `lastOffset.p<N>` per owned partition: the last input offset
+   * ms decoding and folding), modelVersions / modelsUnreadable (the model feed), modelsApplied /
+   * modelsLate / modelsRejected (per partition: on time, from the next tick, refused), and `lastOffset.p<N>` per owned partition: the last input offset
    * whose outputs are all acked (so "every partition at its end" means nothing is in flight).
    */
   stats(): Record<string, number>;

@@ -7,6 +7,7 @@ import type { ProfilerService, ProfilerServiceOptions } from './service-types.ts
 import { profilerOptions } from './core/options.ts';
 import { ProfilerConsumer } from './shell/profiler-consumer.ts';
 import { DEFAULT_PRODUCER, LeanProfilerProducer } from './shell/lean-profiler-producer.ts';
+import { ModelFeed } from './shell/model-feed.ts';
 
 export function createProfilerService(options: ProfilerServiceOptions): ProfilerService {
   const opts = profilerOptions(options);
@@ -14,9 +15,13 @@ export function createProfilerService(options: ProfilerServiceOptions): Profiler
   const log = kit.log.child({ unit: 'profiler' });
   const kind = options.producer ?? DEFAULT_PRODUCER;
   const lean = kind === 'lean' ? new LeanProfilerProducer(kit.producer, { brokers: options.config.kafkaBrokers, clientId: options.config.clientId, log }) : undefined;
+  const groupId = options.groupId ?? options.config.groupId;
+  // the published global models: read to their end before the consumer folds anything, closed after it
+  const models = (options.globalModels ?? true) ? new ModelFeed({ kafka: kit.kafka, producer: kit.producer, groupPrefix: groupId, log }) : undefined;
+  if (models) kit.addSink({ name: 'profiler model feed', start: () => models.start(), close: () => models.close() });
   const consumer = new ProfilerConsumer({
-    kafka: kit.kafka, producer: lean ?? kit.producer, groupId: options.groupId ?? options.config.groupId, clientId: options.config.clientId,
-    options: opts, fromBeginning: options.fromBeginning ?? true, log,
+    kafka: kit.kafka, producer: lean ?? kit.producer, groupId, clientId: options.config.clientId,
+    options: opts, fromBeginning: options.fromBeginning ?? true, log, ...(models ? { models } : {}),
   });
   kit.addSink({ name: 'profiler consumer', start: () => consumer.start(), close: () => consumer.close() });
   return {
@@ -28,6 +33,6 @@ export function createProfilerService(options: ProfilerServiceOptions): Profiler
     close: async () => {
       try { await kit.close(); } finally { await lean?.close(); }
     },
-    stats: () => consumer.stats(),
+    stats: () => ({ ...consumer.stats(), ...(models ? models.counters : {}) }),
   };
 }

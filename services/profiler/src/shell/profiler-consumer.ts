@@ -23,6 +23,8 @@ import type { ProfilerOptions } from '../core/options.ts';
 import { changelogPartitionOf, readChangelog } from './changelog-reader.ts';
 import { PartitionPipeline } from './tick-pipeline.ts';
 import type { FlushDone } from './tick-pipeline.ts';
+import type { ModelSource } from './model-feed.ts';
+import type { CombinerVersion } from '@warmcast/forecast';
 
 /** Flushes outstanding per partition before a batch waits: bounds memory (a catch-up batch holds ~1 MB of input). */
 const MAX_IN_FLIGHT = 2;
@@ -64,6 +66,10 @@ export interface ConsumerCounters {
   flushFailures: number;
   /** wall ms spent decoding and folding (ticks, forecasts, checkpoints) on this thread: the rest of the CPU is producing */
   foldMs: number;
+  /** combiner versions a partition took on time / late (from the next tick) / refused (logged), counted per partition */
+  modelsApplied: number;
+  modelsLate: number;
+  modelsRejected: number;
 }
 
 export class ProfilerConsumer {
@@ -77,9 +83,26 @@ export class ProfilerConsumer {
   private changelogPartitions = 0;
   /** counters of partitions this process no longer owns, so stats() never goes backwards */
   private readonly retired = { folded: 0, skipped: 0, late: 0, ignored: 0 };
-  readonly counters: ConsumerCounters = { deadLetters: 0, ticks: 0, forecasts: 0, accuracyRecords: 0, changelogEntries: 0, restores: 0, restoredEntries: 0, commits: 0, flushFailures: 0, foldMs: 0 };
+  readonly counters: ConsumerCounters = { deadLetters: 0, ticks: 0, forecasts: 0, accuracyRecords: 0, changelogEntries: 0, restores: 0, restoredEntries: 0, commits: 0, flushFailures: 0, foldMs: 0, modelsApplied: 0, modelsLate: 0, modelsRejected: 0 };
 
-  constructor(private readonly o: { kafka: Kafka; producer: ProfilerProducer; groupId: string; clientId: string; options: ProfilerOptions; fromBeginning: boolean; log: Logger }) {}
+  constructor(private readonly o: { kafka: Kafka; producer: ProfilerProducer; groupId: string; clientId: string; options: ProfilerOptions; fromBeginning: boolean; log: Logger; models?: ModelSource }) {
+    o.models?.onVersion((v) => {
+      for (const [p, prof] of this.profilers) this.offer(p, prof, v);
+    });
+  }
+
+  /** Offers a combiner version to one partition (served-models.ts decides from which minute). */
+  private offer(p: number, prof: PartitionProfiler, v: CombinerVersion): void {
+    const r = prof.offerCombiner(v);
+    if (r.outcome === 'applied') this.counters.modelsApplied++;
+    else if (r.outcome === 'late') {
+      this.counters.modelsLate++;
+      this.o.log.warn({ partition: p, version: v.version, effectiveFromMinute: v.effectiveFromMinute }, 'combiner version arrived after its minute was forecast: applied from the next tick');
+    } else if (r.outcome === 'rejected') {
+      this.counters.modelsRejected++;
+      this.o.log.error({ partition: p, version: v.version, problem: r.problem }, 'combiner version refused');
+    }
+  }
 
   async start(): Promise<void> {
     const admin = this.o.kafka.admin();
@@ -154,6 +177,8 @@ export class ProfilerConsumer {
         const prof = new PartitionProfiler(p, this.o.options, { checkpointEachTick: false });
         const entries = m.get(p)?.entries ?? [];
         prof.restore(entries);
+        // after the restore: recorded versions keep their checkpointed minute
+        for (const v of this.o.models?.current() ?? []) this.offer(p, prof, v);
         this.counters.restores++;
         this.counters.restoredEntries += entries.length;
         if (this.restoring.get(p) === one) {
