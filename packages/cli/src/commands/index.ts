@@ -6,6 +6,7 @@ import { registerReplayCommand } from './replay.ts';
 import { registerSqlCommand } from './sql.ts';
 import { registerTailCommand } from './tail.ts';
 import { registerTopicsCommand } from './topics.ts';
+import { registerTrainCommand } from './train.ts';
 import { registerUpCommand } from './up.ts';
 
 /** Every top-level command; one file per command. */
@@ -18,4 +19,5 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerTopicsCommand,
   registerUpCommand,
   registerSqlCommand,
+  registerTrainCommand,
 ];
