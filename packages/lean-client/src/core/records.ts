@@ -84,9 +84,18 @@ export function decodeRecordSet(records: Buffer, fromOffset: bigint, o: DecodeOp
   const messages: LeanMessage[] = [];
   let nextOffset: bigint | undefined;
   let undecodable: UndecodableBatch | undefined;
+  let followed = false;
   forEachBatch(records, (batch) => {
-    if (undecodable !== undefined) return;
     const baseOffset = batch.readBigInt64BE(0);
+    if (undecodable !== undefined) {
+      // A bad batch's own lastOffsetDelta may be garbage too: never step over the batch after it.
+      if (!followed && baseOffset > undecodable.baseOffset && baseOffset <= undecodable.lastOffset) {
+        undecodable = { ...undecodable, lastOffset: baseOffset - 1n };
+        nextOffset = baseOffset;
+      }
+      followed = true;
+      return;
+    }
     const magic = batch.readInt8(16);
     const attributes = batch.readInt16BE(21);
     const codec = attributes & 0x07;

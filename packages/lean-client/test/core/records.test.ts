@@ -108,6 +108,14 @@ describe('decodeRecordSet', () => {
     });
   });
 
+  it('never steps over the batch after a bad one, whatever the bad header says its last offset is', () => {
+    const bad = batch(2n, ['b2', 'b3', 'b4'], codec(7, (raw) => raw));
+    bad.writeInt32BE(1_000_000, 23); // lastOffsetDelta (the CRC is not checked here)
+    const set = decodeRecordSet(Buffer.concat([batch(0n, ['g0', 'g1']), bad, batch(5n, ['g5'])]), 0n, all);
+    expect(set.undecodable?.lastOffset).toBe(4n);
+    expect(set.nextOffset).toBe(5n);
+  });
+
   it('looks at no batch below the fetch offset, so a bad batch already passed is not returned again', () => {
     const bad = batch(2n, ['b'], codec(7, (raw) => raw));
     const set = decodeRecordSet(Buffer.concat([bad, batch(3n, ['c'])]), 3n, all);
