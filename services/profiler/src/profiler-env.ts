@@ -16,6 +16,17 @@ export function profilerProducerFromEnv(env: Readonly<Record<string, string | un
   return raw as ProducerKind;
 }
 
+/** Serve the published global models (forecast.model.published.v1): on (default) or off. */
+export const PROFILER_GLOBAL_MODELS_ENV_KEY = 'WARMCAST_PROFILER_GLOBAL_MODELS';
+
+/** WARMCAST_PROFILER_GLOBAL_MODELS: true unless set to off; anything but on/off is CONFIG_INVALID. */
+export function profilerGlobalModelsFromEnv(env: Readonly<Record<string, string | undefined>>): boolean {
+  const raw = env[PROFILER_GLOBAL_MODELS_ENV_KEY]?.trim();
+  if (raw === undefined || raw === '' || raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new WarmcastError('CONFIG_INVALID', `${PROFILER_GLOBAL_MODELS_ENV_KEY}=${JSON.stringify(raw)} must be one of on, off`);
+}
+
 export const PROFILER_ENV_KEYS = {
   tickMs: 'WARMCAST_PROFILER_TICK_MS',
   horizons: 'WARMCAST_PROFILER_HORIZONS',

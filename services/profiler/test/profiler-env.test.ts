@@ -45,3 +45,13 @@ describe('profilerProducerFromEnv', () => {
     expect(() => profilerProducerFromEnv({ WARMCAST_PROFILER_PRODUCER: 'librdkafka' })).toThrow(/^WARMCAST_PROFILER_PRODUCER="librdkafka" must be one of kafkajs, lean/);
   });
 });
+
+describe('profilerGlobalModelsFromEnv', () => {
+  it('reads WARMCAST_PROFILER_GLOBAL_MODELS (on by default) and names the key of a bad value', async () => {
+    const { profilerGlobalModelsFromEnv } = await import('../src/profiler-env.ts');
+    expect(profilerGlobalModelsFromEnv({})).toBe(true);
+    expect(profilerGlobalModelsFromEnv({ WARMCAST_PROFILER_GLOBAL_MODELS: 'on' })).toBe(true);
+    expect(profilerGlobalModelsFromEnv({ WARMCAST_PROFILER_GLOBAL_MODELS: ' off ' })).toBe(false);
+    expect(() => profilerGlobalModelsFromEnv({ WARMCAST_PROFILER_GLOBAL_MODELS: 'yes' })).toThrow(/^WARMCAST_PROFILER_GLOBAL_MODELS="yes" must be one of on, off/);
+  });
+});

@@ -1,6 +1,6 @@
 /**
  * `warmcast train [--data DIR] [--through MINUTE|ISO] [--minutes N] [--effective-from MINUTE|ISO|+N]
- * [--version N] [--hour-of-day] [--dry-run] [--brokers ...] [--registry URL]`: the trainer of the
+ * [--version N] [--hour-of-day] [--dry-run] [--out FILE] [--brokers ...] [--registry URL]`: the trainer of the
  * global learned combiner. Reads per-user per-minute request counts from the warehouse roll-ups
  * (user_minute_requests with uniqExactMerge, so a re-delivered request counts once; durations from
  * user_minute_usage for the instances r = max(1, ceil(n d / 60))), fits the combiner with
@@ -8,6 +8,7 @@
  * publishes the version to forecast.model.published.v1 (key combiner/<version>), where the
  * profilers pick it up and apply it from --effective-from on. Bound parameters only.
  */
+import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { trainCombiner } from '@warmcast/forecast';
@@ -27,6 +28,7 @@ interface TrainFlags extends ConnectionFlags {
   version?: number;
   hourOfDay: boolean;
   dryRun: boolean;
+  out?: string;
 }
 
 /** One roll-up row: user, epoch minute, requests, executions and duration sum (ms) of that minute's metrics. */
@@ -123,7 +125,8 @@ export function registerTrainCommand(program: Command): void {
     .option('--effective-from <minute|time|+n>', 'first minute the profilers use it (default through + 1)')
     .option('--version <n>', 'version number (default: the through minute)', positiveInt)
     .option('--hour-of-day', 'add hour-of-day features (off by default, as in the replay)', false)
-    .option('--dry-run', 'fit and print, do not publish', false);
+    .option('--dry-run', 'fit and print, do not publish', false)
+    .option('--out <file>', 'also write the version as JSON (for `npm run bench:profiler -- --model=FILE`)');
   addConnectionFlags(cmd, true).action(async (flags: TrainFlags) => {
     try {
       await train(flags);
@@ -169,6 +172,10 @@ async function train(flags: TrainFlags): Promise<void> {
     `combiner version ${v.version}: trained on minutes ${through - flags.minutes + 1}..${through} (${new Date((through + 1) * 60_000).toISOString()} end), ${v.users} users, ${trained.observations} user-minutes, ${trained.fits} fits in ${fitS.toFixed(1)} s; effective from minute ${v.effectiveFromMinute} (${new Date(v.effectiveFromMinute * 60_000).toISOString()})`,
     ...v.coefficientsByBand.map((row, b) => `  band ${b} (${v.rowsByBand[b] ?? 0} rows): ${row.length === 0 ? 'not fitted (the hazard answers)' : row.map((c, j) => `${v.featureNames[j]} ${c.toFixed(3)}`).join(', ')}`),
   ];
+  if (flags.out !== undefined) {
+    writeFileSync(flags.out, `${JSON.stringify(v, null, 1)}\n`);
+    out.push(`wrote ${flags.out}`);
+  }
   if (!flags.dryRun) {
     const { brokers, registryUrl } = resolveConnection(flags);
     const kafka = kafkaClient(brokers, 'warmcast-train');
