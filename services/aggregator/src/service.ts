@@ -106,8 +106,9 @@ export function createAggregatorService(options: AggregatorServiceOptions): Aggr
       released = true;
     }
     // Published windows no longer hold their forecasts: commit them on every partition now (a
-    // quiet partition has no next message whose batch would). Never rejects.
-    if (released) await commitReleased();
+    // quiet partition has no next message whose batch would). Not awaited: the next window's
+    // send need not wait for a commit round trip (the kit serializes commits; never rejects).
+    if (released) void commitReleased();
   };
   /** closedAt: wall time before the window was aggregated, so the latency includes the maths. */
   const publish = (outs: readonly WindowOutput[], closedAt: number): Promise<void> => {
