@@ -19,8 +19,9 @@
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { ApiKey, BATCH_HEADER_SIZE, forEachBatch } from '@warmcast/kafka-protocol';
-import type { FetchResponse } from '@warmcast/kafka-protocol';
+import { ApiKey, BATCH_HEADER_SIZE, Compression, forEachBatch } from '@warmcast/kafka-protocol';
+import type { Decompressors, FetchResponse } from '@warmcast/kafka-protocol';
+import { decompressFrameSync } from 'lz4-napi';
 import { startEmbedded } from '@warmcast/testkit';
 import { Connection } from '../src/connection.ts';
 import { allDecompressors, decodeRecordSet } from '../src/index.ts';
@@ -29,6 +30,11 @@ const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 100_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const CODECS = [['none', 0], ['gzip', 1], ['snappy', 2], ['lz4', 3], ['zstd', 4]] as const;
 type CodecName = (typeof CODECS)[number][0];
+/** Rows: each codec with the consumer's decompressors, plus peers (the same batches, another decompressor). */
+const VARIANTS: readonly { label: string; codec: CodecName; decompressors: Decompressors }[] = [
+  ...CODECS.map(([name]) => ({ label: name, codec: name, decompressors: allDecompressors })),
+  { label: 'lz4 (lz4-napi frame decoder)', codec: 'lz4', decompressors: { ...allDecompressors, [Compression.lz4]: decompressFrameSync } },
+];
 
 /** Deterministic event-like lines `key:value` (kcat -K :), values 60-420 bytes. */
 function lines(n: number): string {
@@ -76,7 +82,6 @@ async function fetchAll(c: Connection, topic: string): Promise<Buffer[]> {
   }
 }
 
-interface Row { codec: CodecName; batches: string; wire: number; raw: number; decode: number[]; decompress: number[]; crc: number[] }
 
 function cpuUs(fn: () => void): number {
   const c0 = process.cpuUsage();
@@ -102,7 +107,7 @@ async function main(): Promise<void> {
     const [host, port] = env.brokers[0]!.split(':');
     const conn = new Connection(host!, Number(port), 'bench-codecs');
     await conn.ready;
-    const rows = new Map<CodecName, Row>();
+    const stats = new Map<CodecName, { batches: string; wire: number; raw: number }>();
     const data = new Map<CodecName, Buffer[]>();
     for (const [name, id] of CODECS) {
       const sets = await fetchAll(conn, `bench.codec.${name}`);
@@ -125,29 +130,30 @@ async function main(): Promise<void> {
       const got = sets.reduce((n, s) => n + decodeRecordSet(s, 0n, { decompressors: allDecompressors }).messages.length, 0);
       if (got !== MESSAGES) throw new Error(`bench.codec.${name}: decoded ${got} messages, expected ${MESSAGES}`);
       if (compressed < batches / 2) throw new Error(`bench.codec.${name}: only ${compressed} of ${batches} batches use the codec`);
-      rows.set(name, { codec: name, batches: `${compressed}/${batches}`, wire, raw, decode: [], decompress: [], crc: [] });
+      stats.set(name, { batches: `${compressed}/${batches}`, wire, raw });
     }
     conn.close();
+    const rows = VARIANTS.map((v) => ({ ...v, ...stats.get(v.codec)!, decode: [] as number[], decompress: [] as number[], crc: [] as number[] }));
 
     for (let r = 0; r < ROUNDS; r++) {
-      const order = r % 2 === 0 ? CODECS : [...CODECS].reverse();
-      for (const [name] of order) {
-        const sets = data.get(name)!;
-        const row = rows.get(name)!;
+      const order = r % 2 === 0 ? rows : [...rows].reverse();
+      for (const row of order) {
+        const sets = data.get(row.codec)!;
+        const { decompressors } = row;
         let sink = 0;
-        row.decode.push(cpuUs(() => { for (const s of sets) sink += decodeRecordSet(s, 0n, { decompressors: allDecompressors }).messages.length; }));
-        row.crc.push(cpuUs(() => { for (const s of sets) sink += decodeRecordSet(s, 0n, { decompressors: allDecompressors, checkCrcs: true }).messages.length; }));
+        row.decode.push(cpuUs(() => { for (const s of sets) sink += decodeRecordSet(s, 0n, { decompressors }).messages.length; }));
+        row.crc.push(cpuUs(() => { for (const s of sets) sink += decodeRecordSet(s, 0n, { decompressors, checkCrcs: true }).messages.length; }));
         row.decompress.push(cpuUs(() => {
-          for (const s of sets) forEachBatch(s, (b) => { const fn = allDecompressors[b.readInt16BE(21) & 0x07]; if (fn !== undefined) sink += fn(b.subarray(BATCH_HEADER_SIZE)).length; });
+          for (const s of sets) forEachBatch(s, (b) => { const fn = decompressors[b.readInt16BE(21) & 0x07]; if (fn !== undefined) sink += fn(b.subarray(BATCH_HEADER_SIZE)).length; });
         }));
         if (sink === 0) throw new Error('nothing decoded');
       }
     }
 
     const head = ['codec (kcat -z)', 'batches in codec', 'wire MB', 'ratio', 'decode us/msg', 'of it decompress', 'with checkCrcs', 'decode MB/s (wire)'];
-    const table = [...rows.values()].map((row) => {
+    const table = rows.map((row) => {
       const d = median(row.decode) / MESSAGES;
-      return [row.codec, row.batches, (row.wire / 1e6).toFixed(2), (row.raw / row.wire).toFixed(2), d.toFixed(3), (median(row.decompress) / MESSAGES).toFixed(3), (median(row.crc) / MESSAGES).toFixed(3), (row.wire / (median(row.decode) / 1e6) / 1e6).toFixed(0)];
+      return [row.label, row.batches, (row.wire / 1e6).toFixed(2), (row.raw / row.wire).toFixed(2), d.toFixed(3), (median(row.decompress) / MESSAGES).toFixed(3), (median(row.crc) / MESSAGES).toFixed(3), (row.wire / (median(row.decode) / 1e6) / 1e6).toFixed(0)];
     });
     const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
     const fmt = (l: string[]): string => l.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');

@@ -5,6 +5,7 @@ import { Compression } from '@warmcast/kafka-protocol';
 import { compressFrameSync } from 'lz4-napi';
 import snappyjs from 'snappyjs';
 import { MAX_DECOMPRESSED_BYTES, allDecompressors, unlz4, unsnappy, unzstd } from '../src/index.ts';
+import { xxh32 } from '../src/lz4-frame.ts';
 
 const TEXT = 'warmcast golden: the same line, the same line, the same line, the same line, the same line.';
 // `printf '%s' "$TEXT" | zstd -19 -c | xxd -p` (zstd 1.5.4; the frame carries a content checksum).
@@ -12,6 +13,8 @@ const ZSTD_CLI = Buffer.from('28b52ffd046845010004027761726d6361737420676f6c6465
 // `printf '%s' "$TEXT" | lz4 -c` and `lz4 -c --content-size -BX` (lz4 1.9.4: content checksum;
 // the second also has block checksums and the content size in its header).
 const LZ4_CLI = Buffer.from('04224d186440a72a000000ff107761726d6361737420676f6c64656e3a207468652073616d65206c696e652c0f0024506c696e652e00000000958e27c1', 'hex');
+// `head -c 70000 /dev/zero | tr '\0' a | lz4 -c -BD -B4`: linked blocks (FLG 0x44), two 64 KiB blocks.
+const LZ4_CLI_LINKED = Buffer.from(`04224d1844405e0b0100001f610100${'ff'.repeat(256)}e75061616161611c0000001f610100${'ff'.repeat(17)}68506161616161000000003d658117`, 'hex');
 const LZ4_CLI_CHECKSUMS = Buffer.from('04224d187440bd2a000000ff107761726d6361737420676f6c64656e3a207468652073616d65206c696e652c0f0024506c696e652eb6be5dcc00000000958e27c1', 'hex');
 
 /** xerial snappy-java's stream: 0x82 SNAPPY 0x00, version 1, compatible 1, then int32-length-prefixed raw snappy blocks. */
@@ -38,9 +41,15 @@ describe('codecs', () => {
     expect(Buffer.isBuffer(unzstd(ZSTD_CLI))).toBe(true);
   });
 
-  it('lz4: reads frames the lz4 CLI wrote (with content, block checksums, content size) and lz4_flex wrote', () => {
+  it('xxh32 (the LZ4 frame checksum) matches the reference vectors', () => {
+    expect([xxh32(Buffer.alloc(0)), xxh32(Buffer.from('a')), xxh32(Buffer.from('abc')), xxh32(Buffer.from('Nobody inspects the spammish repetition'))])
+      .toEqual([0x02cc5d05, 0x550d7456, 0x32d153ff, 0xe2293b2f]);
+  });
+
+  it('lz4: reads frames the lz4 CLI wrote (content checksum; block checksums and content size; linked blocks) and lz4_flex wrote', () => {
     expect(unlz4(LZ4_CLI).toString()).toBe(TEXT);
     expect(unlz4(LZ4_CLI_CHECKSUMS).toString()).toBe(TEXT);
+    expect(unlz4(LZ4_CLI_LINKED).equals(Buffer.alloc(70_000, 'a'))).toBe(true);
     const big = Buffer.from(Array.from({ length: 5000 }, (_, i) => `record ${i % 97};`).join(''));
     expect(unlz4(compressFrameSync(big)).equals(big)).toBe(true);
   });
@@ -62,6 +71,9 @@ describe('codecs', () => {
     ['zstd, not a zstd frame', () => unzstd(Buffer.from('plain text, no magic'))],
     ['lz4, a flipped literal (content checksum)', () => unlz4(flip(LZ4_CLI, 20))],
     ['lz4, a flipped header byte (header checksum)', () => unlz4(flip(LZ4_CLI, 5))],
+    ['lz4, a flipped block checksum', () => unlz4(flip(LZ4_CLI_CHECKSUMS, LZ4_CLI_CHECKSUMS.length - 12))],
+    ['lz4, bytes after the frame', () => unlz4(Buffer.concat([LZ4_CLI, Buffer.from([0])]))],
+    ['lz4, a block bigger than the frame says blocks are', () => unlz4(Buffer.from('04224d186040820000020000', 'hex'))],
     ['lz4, truncated', () => unlz4(LZ4_CLI.subarray(0, 30))],
     ['lz4, not an lz4 frame', () => unlz4(Buffer.from('plain text, no magic'))],
     ['snappy, garbage', () => unsnappy(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3]))],
