@@ -128,14 +128,23 @@ export interface CombinedModelOptions {
   /** a stable small integer per function: decides which idle minutes are kept as training rows */
   readonly id: number;
   readonly combiner: CombinerLike;
+  /**
+   * true: no own ModelSelector; attach() the selector this model is an extra candidate of, and
+   * the features read its statistical candidates (the ones before this model) and its choice
+   * among them (pAnyAmong): the same numbers as an own copy fed the same minutes, at half the
+   * cost (the profiler). Default false (the replay and the trainer: a standalone model).
+   */
+  readonly shared?: boolean;
 }
 
 export class CombinedModel implements DemandModel {
   readonly name = 'combiner';
   /** the per-function choice by log loss (no threshold: its answer does not depend on the knob) */
-  readonly selector: ModelSelector;
-  private readonly hazard: IdleHazardModel;
-  private readonly periodic: PeriodicModel;
+  private sel: ModelSelector | undefined;
+  /** statistical candidates the features read: the selector's first `base` */
+  private base = 0;
+  private hazard!: IdleHazardModel;
+  private periodic!: PeriodicModel;
   private last = -1;
   private lastActive = -1;
   private lastCount = 0;
@@ -143,10 +152,27 @@ export class CombinedModel implements DemandModel {
   private xMinute = -1;
 
   constructor(private readonly opts: CombinedModelOptions) {
-    this.selector = new ModelSelector({ prior: opts.prior, startMinuteOfDay: opts.startMinuteOfDay });
-    this.hazard = this.selector.candidates[0] as IdleHazardModel;
-    this.periodic = this.selector.candidates[1] as PeriodicModel;
+    if (!(opts.shared ?? false)) this.bind(new ModelSelector({ prior: opts.prior, startMinuteOfDay: opts.startMinuteOfDay }), -1);
     this.x = new Float64Array(opts.combiner.d);
+  }
+
+  get selector(): ModelSelector {
+    if (!this.sel) throw new TypeError('CombinedModel with shared: true used before attach(selector)');
+    return this.sel;
+  }
+
+  /** shared: true only. pre: this model is one of selector's candidates, after the statistical ones; attached once, before any observe. */
+  attach(selector: ModelSelector): void {
+    const at = selector.candidates.indexOf(this);
+    if (!(this.opts.shared ?? false) || this.sel || at < 2) throw new TypeError('CombinedModel.attach: needs shared: true, once, and this model among the selector\'s candidates after the statistical ones');
+    this.bind(selector, at);
+  }
+
+  private bind(selector: ModelSelector, base: number): void {
+    this.sel = selector;
+    this.base = base < 0 ? selector.candidates.length : base;
+    this.hazard = selector.candidates[0] as IdleHazardModel;
+    this.periodic = selector.candidates[1] as PeriodicModel;
   }
 
   get sizes(): SizeDistribution {
@@ -155,7 +181,7 @@ export class CombinedModel implements DemandModel {
 
   /** share of observed minutes with requests (as ModelSelector.activeShare) */
   activeShare(): number {
-    return this.hazard.baseRate();
+    return this.selector.activeShare(); // the hazard's base rate; throws before attach (shared)
   }
 
   private band(): number {
@@ -167,10 +193,12 @@ export class CombinedModel implements DemandModel {
     if (this.xMinute === minute) return this.x;
     const x = this.x;
     x[0] = 1;
-    const cands = this.selector.candidates;
-    for (let i = 0; i < cands.length; i++) x[1 + i] = logit((cands[i] as OccurrenceModel).pAny(minute));
-    let j = 1 + cands.length;
-    x[j++] = logit(this.selector.pAny(minute));
+    const sel = this.selector;
+    const cands = sel.candidates;
+    const n = this.base;
+    for (let i = 0; i < n; i++) x[1 + i] = logit((cands[i] as OccurrenceModel).pAny(minute));
+    let j = 1 + n;
+    x[j++] = logit((this.opts.shared ?? false) ? sel.pAnyAmong(n, minute) : sel.pAny(minute));
     const gap = this.lastActive < 0 ? NO_REQUEST_GAP : Math.min(minute - this.lastActive, NO_REQUEST_GAP);
     x[j++] = Math.log1p(gap);
     x[j++] = gap === 1 ? 1 : 0;
@@ -196,7 +224,7 @@ export class CombinedModel implements DemandModel {
   observe(o: MinuteObservation): void {
     const samples = this.opts.combiner.samples;
     if (samples) (samples[this.band()] as CombinerSamples).add(this.opts.id, o.minute, this.features(o.minute), o.count > 0);
-    this.selector.observe(o);
+    if (!(this.opts.shared ?? false)) this.selector.observe(o); // shared: the selector observes its candidates itself
     this.last = o.minute;
     if (o.count > 0) {
       this.lastActive = o.minute;

@@ -49,6 +49,7 @@ export class ModelSelector implements DemandModel {
   readonly name = 'auto';
   readonly candidates: readonly OccurrenceModel[];
   private readonly loss: Float64Array;
+  private readonly scratch: Float64Array;
   private best = 0;
   private last = -1;
   private lastActive = -1;
@@ -65,6 +66,7 @@ export class ModelSelector implements DemandModel {
       ...(opts.extra ?? []),
     ];
     this.loss = new Float64Array(this.candidates.length);
+    this.scratch = new Float64Array(this.candidates.length);
   }
 
   /** The threshold the caller acts on; from now on candidates are compared by decision cost. pre: 0 < theta < 1. */
@@ -78,10 +80,13 @@ export class ModelSelector implements DemandModel {
 
   observe(o: MinuteObservation): void {
     const y = o.count > 0;
+    // every candidate answers before any loss moves: a CombinedModel sharing this selector reads
+    // the choice (pAnyAmong, from the losses) in its answer, which must be the pre-minute choice
+    const ps = this.scratch;
+    for (let i = 0; i < this.candidates.length; i++) ps[i] = (this.candidates[i] as OccurrenceModel).pAny(o.minute);
     let best = 0;
     for (let i = 0; i < this.candidates.length; i++) {
-      const m = this.candidates[i] as OccurrenceModel;
-      const p = Math.min(1 - EPS, Math.max(EPS, m.pAny(o.minute)));
+      const p = Math.min(1 - EPS, Math.max(EPS, ps[i] ?? 0));
       const logLoss = -Math.log(y ? p : 1 - p);
       const l = this.threshold > 0 ? decisionLoss(p, y, this.threshold) + TIE_BREAK * logLoss : logLoss;
       const v = (this.loss[i] ?? 0) + LOSS_ALPHA * (l - (this.loss[i] ?? 0));
@@ -111,6 +116,20 @@ export class ModelSelector implements DemandModel {
   pAny(minute: number): number {
     const p = this.chosen.pAny(minute);
     if (this.lastActive < 0 || minute - this.lastActive > BURST_FLOOR_MINUTES || this.best === 0) return p;
+    return Math.max(p, (this.candidates[0] as IdleHazardModel).pAny(minute));
+  }
+
+  /**
+   * What a selector of only the first n candidates would answer (pAny above, choice among them):
+   * each candidate's loss is its own, so the argmin over the first n losses (ties: the lower
+   * index, as in observe) is that selector's choice. Lets a CombinedModel share this selector's
+   * candidates instead of keeping a second copy (combiner.ts, attach).
+   */
+  pAnyAmong(n: number, minute: number): number {
+    let best = 0;
+    for (let i = 1; i < n; i++) if ((this.loss[i] ?? 0) < (this.loss[best] ?? 0)) best = i;
+    const p = (this.candidates[best] as OccurrenceModel).pAny(minute);
+    if (this.lastActive < 0 || minute - this.lastActive > BURST_FLOOR_MINUTES || best === 0) return p;
     return Math.max(p, (this.candidates[0] as IdleHazardModel).pAny(minute));
   }
 

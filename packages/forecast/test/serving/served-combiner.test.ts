@@ -152,3 +152,59 @@ describe('trainCombiner', () => {
     expect(() => trainCombiner({ series: [], fromMinute: 10, throughMinute: 9 })).toThrow(/fromMinute <= throughMinute/);
   });
 });
+
+describe('CombinedModel shared with its selector', () => {
+  it('answers exactly as one with its own copy of the candidates (features, choice, selector answers)', () => {
+    const from = 29_000_040;
+    const t = trainCombiner({ series: hourlyTimers(4, from, from + 359), fromMinute: from, throughMinute: from + 359 });
+    // every answer of the regression, in call order: including the ones the selector scores
+    // inside observe (the features of the minute being observed, before the candidates learn it)
+    const recorded = (calls: string[]): ServedCombiner => {
+      const c = new ServedCombiner([{ model: t.model, fromMinute: from + 120 }]);
+      const predict = c.predict.bind(c);
+      c.predict = (band, x, minute) => {
+        const p = predict(band, x, minute);
+        calls.push(`${minute}:${p}`);
+        return p;
+      };
+      return c;
+    };
+    let chosenCombiner = 0;
+    let differentChoice = 0;
+    for (let pattern = 0; pattern < 6; pattern++) {
+      const ownCalls: string[] = [];
+      const sharedCalls: string[] = [];
+      const own = new CombinedModel({ prior: SERVING_PRIOR, startMinuteOfDay: 0, id: 0, combiner: recorded(ownCalls) });
+      const selOwn = new ModelSelector({ prior: SERVING_PRIOR, startMinuteOfDay: 0, extra: [own] });
+      const shared = new CombinedModel({ prior: SERVING_PRIOR, startMinuteOfDay: 0, id: 0, combiner: recorded(sharedCalls), shared: true });
+      const selShared = new ModelSelector({ prior: SERVING_PRIOR, startMinuteOfDay: 0, extra: [shared] });
+      shared.attach(selShared);
+      let seed = 7 + pattern;
+      for (let m = from; m < from + 600; m++) {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        const busy = m % (10 + 5 * pattern) === 7 || seed % (5 + 4 * pattern) === 0 || (pattern % 2 === 1 && m % 60 < 5);
+        const o = { minute: m, count: busy ? 1 + (seed % 3) : 0, instances: busy ? 1 : 0 };
+        selOwn.observe(o);
+        selShared.observe(o);
+        for (let k = 1; k <= 30; k += 7) {
+          expect(shared.pAny(m + k)).toBe(own.pAny(m + k));
+          expect(selShared.pAny(m + k)).toBe(selOwn.pAny(m + k));
+        }
+        if (selShared.chosen.name !== selOwn.chosen.name) differentChoice++;
+        if (selShared.chosen.name === 'combiner') chosenCombiner++;
+      }
+      expect(sharedCalls).toEqual(ownCalls);
+    }
+    expect(differentChoice).toBe(0);
+    expect(chosenCombiner).toBeGreaterThan(0); // the comparison covers minutes where the combiner answers
+  });
+
+  it('refuses to be used before attach, or attached twice', () => {
+    const served = new ServedCombiner([{ model: version(1, 100), fromMinute: 100 }]);
+    const m = new CombinedModel({ prior: SERVING_PRIOR, startMinuteOfDay: 0, id: 0, combiner: served, shared: true });
+    expect(() => m.pAny(5)).toThrow(/before attach/);
+    const sel = new ModelSelector({ prior: SERVING_PRIOR, startMinuteOfDay: 0, extra: [m] });
+    m.attach(sel);
+    expect(() => m.attach(sel)).toThrow(/once/);
+  });
+});
