@@ -3,7 +3,12 @@
 //  e2e:  the profiler service on the embedded broker + registry: events published first, then the
 //        service consumes them all (decode, fold, produce forecasts/accuracy/changelog, commit).
 // Run: node --import tsx services/profiler/bench/profiler.bench.ts [users] [minutes] [partitions]
-//        [--baseline=<commit>] [--only=core|e2e] [--rounds=n] [--producers=kafkajs,lean]
+//        [--baseline=<commit>] [--only=core|e2e] [--rounds=n] [--producers=kafkajs,lean] [--model=train|FILE]
+// --model: every run of the current code also runs serving a combiner version, side by side in the
+// same round ('+combiner' in the label): `train` fits one with the trainer core on the same users'
+// preceding window (generated with seed 2, ending where the run starts), effective from the run's
+// first minute, so every tick serves it; FILE is a version as JSON (`warmcast train --out FILE`).
+// Core: offered before the first event; e2e: published before the service starts.
 // --producers: the e2e runs of the current code, one per output producer, side by side in each
 // round (default both; the baseline run uses its own default).
 // --baseline runs that commit's services/profiler/src (git archive, see loadBaseline) side by side
@@ -28,7 +33,11 @@ import { profilerOptions } from '../src/core/options.ts';
 import type { ProfilerOptions } from '../src/core/options.ts';
 import * as serviceModule from '../src/index.ts';
 import { createProfilerService } from '../src/index.ts';
-import { generateEvents } from '../test/fixtures/events.ts';
+import { readFileSync } from 'node:fs';
+import type { CombinerVersion } from '@warmcast/forecast';
+import { START, generateEvents } from '../test/fixtures/events.ts';
+import { trainedCombiner } from '../test/fixtures/models.ts';
+import { publishCombiner } from '../test/integration/models.ts';
 import { forecastSet, startStack } from '../test/integration/stack.ts';
 import { caughtUp } from '../test/integration/child-runner.ts';
 
@@ -79,8 +88,9 @@ const digestOf = (forecasts: readonly { readonly userKey: string; readonly tickT
  * checkpointEvery: 'tick' = a changelog in every tick (the old contract), n = one checkpoint per
  * n events, as the service does per consumed batch.
  */
-export function benchCore(label: string, mod: CoreModule, opts: ProfilerOptions, events: readonly NormalizedEvent[], checkpointEvery: 'tick' | number): BenchRun {
+export function benchCore(label: string, mod: CoreModule, opts: ProfilerOptions, events: readonly NormalizedEvent[], checkpointEvery: 'tick' | number, model?: CombinerVersion): BenchRun {
   const prof = checkpointEvery === 'tick' ? new mod.PartitionProfiler(0, opts) : new mod.PartitionProfiler(0, opts, { checkpointEachTick: false });
+  if (model) prof.offerCombiner(model);
   const out: UserForecastInput[] = [];
   let entries = 0;
   let stateBytes = 0;
@@ -105,9 +115,10 @@ export function benchCore(label: string, mod: CoreModule, opts: ProfilerOptions,
 }
 
 /** The service on a fresh embedded broker + registry: events published first, then consumed until every output of the last offset is acked. */
-export async function benchE2e(label: string, mod: ServiceModule, events: readonly NormalizedEvent[], partitions: number, producer?: 'kafkajs' | 'lean'): Promise<BenchRun> {
+export async function benchE2e(label: string, mod: ServiceModule, events: readonly NormalizedEvent[], partitions: number, producer?: 'kafkajs' | 'lean', model?: CombinerVersion): Promise<BenchRun> {
   const stack = await startStack(partitions);
   try {
+    if (model) await publishCombiner(stack, model);
     await stack.publish(events);
     const admin = stack.kafka().admin();
     await admin.connect();
@@ -124,7 +135,7 @@ export async function benchE2e(label: string, mod: ServiceModule, events: readon
     const f = st['forecasts'] ?? 0;
     await service.close();
     const published = await stack.readAll(Topics.forecastUserPublished, f);
-    const note = `${st['changelogEntries'] ?? 0} changelog entries, ${st['accuracyRecords'] ?? 0} accuracy records, ${st['commits'] ?? 0} commits${st['foldMs'] === undefined ? '' : `, fold ${((st['foldMs'] ?? 0) / 1000).toFixed(1)} s of it`}`;
+    const note = `${st['changelogEntries'] ?? 0} changelog entries, ${st['accuracyRecords'] ?? 0} accuracy records, ${st['commits'] ?? 0} commits${st['foldMs'] === undefined ? '' : `, fold ${((st['foldMs'] ?? 0) / 1000).toFixed(1)} s of it`}${model ? `, models applied ${st['modelsApplied'] ?? 0} late ${st['modelsLate'] ?? 0}` : ''}`;
     return { label, seconds, events: events.length, forecasts: f, cpuMs: (cpu.user + cpu.system) / 1000, digest: digestOf(published), note };
   } finally {
     await stack.stop();
@@ -178,6 +189,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const producers = (process.argv.find((a) => a.startsWith('--producers='))?.slice('--producers='.length) ?? 'kafkajs,lean').split(',') as ('kafkajs' | 'lean')[];
   for (const p of producers) if (p !== 'kafkajs' && p !== 'lean') throw new Error(`--producers: ${p} is not kafkajs or lean`);
   const events = generateEvents({ users, minutes, seed: 1 });
+  const modelArg = process.argv.find((a) => a.startsWith('--model='))?.slice('--model='.length);
+  const first = Math.floor((events[0]?.eventTime ?? START) / 60_000);
+  const model: CombinerVersion | undefined = modelArg === undefined ? undefined
+    : modelArg === 'train' ? trainedCombiner(generateEvents({ users, minutes, seed: 2, start: START - minutes * 60_000 }), first - 1, first)
+    : (JSON.parse(readFileSync(modelArg, 'utf8')) as CombinerVersion);
+  if (model) console.log(`model: combiner version ${model.version}, effective from minute ${model.effectiveFromMinute} (${modelArg === 'train' ? 'trained on the preceding window' : modelArg}), coefficients ${model.coefficientsByBand.map((r) => r.length).join('/')} per band`);
   const old = baseline === undefined ? undefined : await loadBaseline(baseline);
   const runs: BenchRun[] = [];
   const print = (r: BenchRun): void => {
@@ -195,10 +212,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       if (old) print(benchCore(`core ${baseline?.slice(0, 7)} (checkpoint every tick) r${round}`, old.core, old.options.profilerOptions(), events, 'tick'));
       print(benchCore(`core new (checkpoint every tick) r${round}`, coreModule, profilerOptions(), events, 'tick'));
       print(benchCore(`core new (checkpoint per 500 events) r${round}`, coreModule, profilerOptions(), events, 500));
+      if (model) print(benchCore(`core+combiner new (checkpoint per 500 events) r${round}`, coreModule, profilerOptions(), events, 500, model));
     }
     if (only !== 'core') {
       if (old) print(await benchE2e(`e2e ${baseline?.slice(0, 7)} (${partitions} partitions, embedded) r${round}`, old.service, events, partitions));
-      for (const p of producers) print(await benchE2e(`e2e new ${p} (${partitions} partitions, embedded) r${round}`, serviceModule, events, partitions, p));
+      for (const p of producers) {
+        print(await benchE2e(`e2e new ${p} (${partitions} partitions, embedded) r${round}`, serviceModule, events, partitions, p));
+        if (model) print(await benchE2e(`e2e+combiner new ${p} (${partitions} partitions, embedded) r${round}`, serviceModule, events, partitions, p, model));
+      }
     }
   }
   process.exit(0);
