@@ -70,7 +70,10 @@ export class ModelFeed implements ModelSource {
     const remaining = new Map<number, number>();
     for (const e of ends) if (Number(e.high) > Number(e.low)) remaining.set(e.partition, Number(e.high) - 1);
     const codec = this.o.producer.codec(topic);
-    const consumer = this.o.kafka.consumer({ groupId: `${this.o.groupPrefix}.models.${randomUUID()}`, allowAutoTopicCreation: false });
+    // a fetch waits at most 1 s on the (nearly always idle) topic: close() waits for the fetch in
+    // flight, and with kafkajs's 5 s default the profiler's close (its own consumer + this one)
+    // came to ~10 s, the kit's shutdown limit
+    const consumer = this.o.kafka.consumer({ groupId: `${this.o.groupPrefix}.models.${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 1000 });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
