@@ -7,6 +7,7 @@
  *   BENCH_E2E=kafkajs/kafkajs,lean/lean npm run bench:ingest       # consumer/forwarder pairs (the default)
  *   BENCH_PROFILER=0 npm run bench:ingest                          # skip the profiler section
  *   BENCH_STAGES=0 npm run bench:ingest                            # end to end only (skip the per-stage rows)
+ *   BENCH_BROKER_PROF=/tmp/prof npm run bench:ingest               # CPU profile of the broker child (written at its exit)
  *   sh bench/ingest-baseline.sh 48a53e4 /tmp/old                  # build the old copy, then:
  *   BENCH_BASELINE=/tmp/old BENCH_ROUNDS=2 npm run bench:ingest    # old vs new ingest side by side, alternated
  *     (BENCH_BASELINE: a copy of the repo holding the previous code, with its own node_modules/@warmcast
@@ -94,8 +95,8 @@ export interface BenchRow {
 }
 export interface BenchSection { readonly name: string; run(ctx: BenchContext): Promise<BenchRow[]> }
 
-function child(args: string[], marker: string, dir: string): Promise<{ proc: ChildProcess; line: Record<string, unknown> }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/bin/warmcast.js', ...args, '--data', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+function child(args: string[], marker: string, dir: string, nodeArgs: string[] = []): Promise<{ proc: ChildProcess; line: Record<string, unknown> }> {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'packages/cli/bin/warmcast.js', ...args, '--data', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     proc.stdout?.on('data', (c: Buffer) => {
@@ -428,7 +429,9 @@ async function main(): Promise<void> {
   const procs: ChildProcess[] = [];
   let warehouse: Warehouse | undefined;
   try {
-    const broker = await child(['broker', '--port', '0'], '"broker listening"', join(dir, 'kafka'));
+    // BENCH_BROKER_PROF=<dir>: the broker child writes a V8 CPU profile there when it exits.
+    const brokerProf = process.env['BENCH_BROKER_PROF'];
+    const broker = await child(['broker', '--port', '0'], '"broker listening"', join(dir, 'kafka'), brokerProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${brokerProf}`]);
     procs.push(broker.proc);
     const registry = await child(['registry', '--port', '0'], '"schema registry listening"', join(dir, 'registry'));
     procs.push(registry.proc);

@@ -37,7 +37,7 @@ interface Collected { response: FetchAnswer; bytes: number; errors: boolean }
 type Budget = { left: number; first: boolean };
 type FetchPartition = FetchRequest['topics'][number]['partitions'][number];
 
-async function readPartition(broker: BrokerContext, topic: string, p: FetchPartition, aborted: never[] | null, budget: Budget): Promise<PartitionData> {
+async function readPartition(broker: BrokerContext, topic: string, p: FetchPartition, aborted: never[] | null, budget: Budget, arena: RequestContext['readArena']): Promise<PartitionData> {
   const base = { partitionIndex: p.partition, abortedTransactions: aborted, preferredReadReplica: -1 };
   const log = broker.logs.partition(topic, p.partition);
   if (log == null) {
@@ -49,7 +49,7 @@ async function readPartition(broker: BrokerContext, topic: string, p: FetchParti
   if (p.fetchOffset < start || p.fetchOffset > hwm) return { ...base, ...offsets, errorCode: KafkaError.OFFSET_OUT_OF_RANGE, records: NO_RECORDS };
   if (p.fetchOffset === hwm || (!budget.first && budget.left <= 0)) return { ...base, ...offsets, errorCode: 0, records: NO_RECORDS };
   try {
-    const r = await log.read(p.fetchOffset, Math.max(1, Math.min(p.partitionMaxBytes, budget.left)));
+    const r = await log.read(p.fetchOffset, Math.max(1, Math.min(p.partitionMaxBytes, budget.left)), arena);
     if (r.records.length > 0) budget.first = false;
     budget.left -= r.records.length;
     return { ...base, errorCode: 0, highWatermark: r.highWatermark, lastStableOffset: r.highWatermark, logStartOffset: r.logStartOffset, records: r.records };
@@ -60,7 +60,9 @@ async function readPartition(broker: BrokerContext, topic: string, p: FetchParti
   }
 }
 
-async function collect(broker: BrokerContext, req: FetchRequest): Promise<Collected> {
+async function collect(broker: BrokerContext, req: FetchRequest, arena: RequestContext['readArena']): Promise<Collected> {
+  // Only the last collect()'s records are answered: an earlier round's views may be overwritten.
+  arena?.reset();
   const aborted = req.isolationLevel === READ_COMMITTED ? [] : null;
   const budget: Budget = { left: req.maxBytes > 0 ? req.maxBytes : 0x7fffffff, first: true };
   let bytes = 0;
@@ -71,7 +73,7 @@ async function collect(broker: BrokerContext, req: FetchRequest): Promise<Collec
     const partitions: PartitionData[] = [];
     responses.push({ topic: t.topic, partitions });
     for (const p of t.partitions) {
-      const d = await readPartition(broker, t.topic, p, aborted, budget);
+      const d = await readPartition(broker, t.topic, p, aborted, budget, arena);
       bytes += d.records.length;
       if (d.errorCode !== 0) errors = true;
       partitions.push(d);
@@ -105,7 +107,7 @@ export const fetchHandler: ApiHandler<FetchRequest, FetchAnswer> = {
     const deadline = ctx.nowMs + Math.max(0, request.maxWaitMs);
     const minBytes = Math.max(0, request.minBytes);
     for (;;) {
-      const c = await collect(broker, request);
+      const c = await collect(broker, request, ctx.readArena);
       const now = broker.clock.now();
       const partitions = request.topics.reduce((n, t) => n + t.partitions.length, 0);
       if (c.bytes >= minBytes && (c.bytes > 0 || minBytes === 0) || c.errors || partitions === 0 || now >= deadline || ctx.signal.aborted) {

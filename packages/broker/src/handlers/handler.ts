@@ -1,4 +1,5 @@
 import type { BrokerContext } from '../server/context.ts';
+import type { ReadArena } from '../storage/index.ts';
 
 /** What a handler knows about the request it serves (besides the decoded body). */
 export interface RequestContext {
@@ -13,6 +14,11 @@ export interface RequestContext {
   readonly nowMs: number;
   /** Aborted when the connection closes or the broker shuts down: long polls must give up. */
   readonly signal: AbortSignal;
+  /**
+   * Memory for the record sets this request reads (Fetch), free again once its response has been
+   * written to the socket; reset() before use. Absent: plain allocations.
+   */
+  readonly readArena?: ReadArena;
 }
 
 /**

@@ -9,11 +9,17 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { BrokerContext } from './context.ts';
+import { ReadArena } from '../storage/index.ts';
 import { FrameReader } from './frame-reader.ts';
 import type { RequestRouter } from './request-router.ts';
 
 /** Pause reading once this many request bytes wait behind the one in flight (4 x 16 MiB-ish). */
 const PAUSE_ABOVE_BYTES = 64 * 1024 * 1024;
+/**
+ * Read arenas per connection: one for the request being handled, one for the previous response
+ * still in the socket's queue. A third request finding both busy reads into plain allocations.
+ */
+const ARENAS = 2;
 
 export class Connection {
   readonly id: number;
@@ -29,6 +35,9 @@ export class Connection {
   private corked = false;
   /** Set by end(): no more requests are started, answers already written are flushed. */
   private ending = false;
+  /** Arenas not referenced by a request in flight or a response not yet flushed. */
+  private readonly freeArenas: ReadArena[] = [];
+  private arenaCount = 0;
 
   constructor(
     id: number,
@@ -128,13 +137,16 @@ export class Connection {
         const frame = this.queue.shift()!;
         this.queuedBytes -= frame.length;
         if (this.socket.isPaused() && this.queuedBytes < PAUSE_ABOVE_BYTES / 2) this.socket.resume();
+        const arena = this.takeArena();
         const outcome = await this.router.route(this.broker, frame, {
           connectionId: this.id, remoteAddress: this.socket.remoteAddress ?? '127.0.0.1', signal: this.abort.signal,
+          ...(arena === undefined ? {} : { readArena: arena }),
         });
         if (this.closed) break;
         // Answered even while ending: this request was in flight when shutdown began.
-        if (outcome.kind === 'response') this.write(outcome.frame);
-        else if (outcome.kind === 'close') {
+        if (outcome.kind === 'response') this.write(outcome.chunks, arena);
+        else if (arena !== undefined) this.freeArenas.push(arena);
+        if (outcome.kind === 'close') {
           const { reason, kind: _kind, ...fields } = outcome;
           this.closeWithReason(reason, fields);
         }
@@ -149,13 +161,20 @@ export class Connection {
     }
   }
 
-  /** Responses produced in the same event-loop turn go out in one writev (cork until setImmediate). */
-  private write(frame: Buffer): void {
-    if (this.ending) {
-      this.socket.write(frame);
-      return;
-    }
-    if (!this.corked) {
+  private takeArena(): ReadArena | undefined {
+    const free = this.freeArenas.pop();
+    if (free !== undefined || this.arenaCount >= ARENAS) return free;
+    this.arenaCount++;
+    return new ReadArena();
+  }
+
+  /**
+   * Responses produced in the same event-loop turn go out in one writev (cork until setImmediate).
+   * The arena whose views the chunks may be is free again once the socket has flushed them
+   * (the write callback; also called with an error when the socket is destroyed).
+   */
+  private write(chunks: readonly Uint8Array[], arena: ReadArena | undefined): void {
+    if (!this.ending && !this.corked) {
       this.corked = true;
       this.socket.cork();
       setImmediate(() => {
@@ -163,6 +182,9 @@ export class Connection {
         this.socket.uncork();
       });
     }
-    this.socket.write(frame);
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) this.socket.write(chunks[i]!);
+    if (arena === undefined) this.socket.write(chunks[last]!);
+    else this.socket.write(chunks[last]!, () => this.freeArenas.push(arena));
   }
 }

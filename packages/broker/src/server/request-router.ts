@@ -10,12 +10,14 @@
  * - unsupported version of any other known API: Kafka 3.8 fails in RequestContext.parseRequest
  *   ("Unsupported version ...") and closes the connection; so do we.
  */
-import { decodeRequest, decodeRequestHeader, encodeResponse } from '@warmcast/kafka-protocol';
+import { decodeRequest, decodeRequestHeader, encodeResponse, encodeResponseChunks } from '@warmcast/kafka-protocol';
 import type { ApiHandler, RequestContext } from '../handlers/handler.ts';
+import type { ReadArena } from '../storage/index.ts';
 import type { BrokerContext } from './context.ts';
 
 export type Outcome =
-  | { readonly kind: 'response'; readonly frame: Buffer; readonly apiKey: number }
+  /** The response frame as chunks for one writev: record sets are views (of the read arena), not copies. */
+  | { readonly kind: 'response'; readonly chunks: readonly Uint8Array[]; readonly apiKey: number }
   | { readonly kind: 'none'; readonly apiKey: number }
   | { readonly kind: 'close'; readonly reason: string; readonly apiKey?: number; readonly apiVersion?: number; readonly err?: unknown };
 
@@ -23,6 +25,8 @@ export interface ConnectionInfo {
   readonly connectionId: number;
   readonly remoteAddress: string;
   readonly signal: AbortSignal;
+  /** See RequestContext.readArena. */
+  readonly readArena?: ReadArena;
 }
 
 const API_VERSIONS_KEY = 18;
@@ -53,7 +57,7 @@ export class RequestRouter {
     if (version < handler.minVersion || version > handler.maxVersion) {
       if (apiKey !== API_VERSIONS_KEY) return { kind: 'close', reason: 'unsupported API version', apiKey, apiVersion: version };
       const body = { errorCode: UNSUPPORTED_VERSION, apiKeys: [{ apiKey, minVersion: handler.minVersion, maxVersion: handler.maxVersion }] };
-      return { kind: 'response', apiKey, frame: encodeResponse(apiKey, 0, header.correlationId, body) };
+      return { kind: 'response', apiKey, chunks: [encodeResponse(apiKey, 0, header.correlationId, body)] };
     }
     let request: unknown;
     try {
@@ -69,6 +73,7 @@ export class RequestRouter {
       nowMs: broker.clock.now(),
       signal: conn.signal,
       clientHost: conn.remoteAddress,
+      ...(conn.readArena === undefined ? {} : { readArena: conn.readArena }),
     };
     let body: unknown;
     try {
@@ -80,7 +85,9 @@ export class RequestRouter {
     }
     if (body === null) return { kind: 'none', apiKey };
     try {
-      return { kind: 'response', apiKey, frame: encodeResponse(apiKey, version, header.correlationId, body as object) };
+      // Chunks, not one frame: a 12-partition Fetch answer used to be copied whole (~25 MB) into
+      // a fresh buffer before the socket copied it again.
+      return { kind: 'response', apiKey, chunks: encodeResponseChunks(apiKey, version, header.correlationId, body as object) };
     } catch (err) {
       return { kind: 'close', reason: 'response encoding failed', apiKey, apiVersion: version, err };
     }

@@ -10,6 +10,7 @@ import type { StorageEvent, StorageHooks } from './events.ts';
 import { GroupCommit } from './group-commit.ts';
 import { PRODUCER_ID_EXPIRATION_MS, type ProducerEntry, type ProducerStateTable, type SequenceCheck } from './producer-state.ts';
 import { syncDir } from './atomic-file.ts';
+import type { ReadArena } from './read-arena.ts';
 import { Segment } from './segment.ts';
 
 export interface AppendResult {
@@ -271,7 +272,8 @@ export class PartitionLog {
     this.emit({ type: 'segment-rolled', topic: this.topic, partition: this.partition, segment: this.leo });
   }
 
-  async read(offset: bigint, maxBytes: number): Promise<ReadResult> {
+  /** `arena`: where the bytes go (read-arena.ts); a fresh buffer per read without it. */
+  async read(offset: bigint, maxBytes: number, arena?: ReadArena): Promise<ReadResult> {
     const hwm = this.leo;
     const lso = this.lso;
     if (offset < lso || offset > hwm) {
@@ -280,7 +282,7 @@ export class PartitionLog {
     if (offset === hwm) return { records: Buffer.alloc(0), highWatermark: hwm, logStartOffset: lso };
     const seg = this.segmentFor(offset);
     try {
-      const records = await seg.readFrom(offset, maxBytes);
+      const records = await seg.readFrom(offset, maxBytes, arena);
       return { records, highWatermark: hwm, logStartOffset: lso };
     } catch (err) {
       if (offset < this.lso) throw new StorageError('OFFSET_OUT_OF_RANGE', `${this.topic}-${this.partition}: offset ${offset} deleted by retention during the read`, { cause: err });

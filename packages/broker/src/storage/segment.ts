@@ -7,6 +7,7 @@ import { open, rm, writeFile, readFile, type FileHandle } from 'node:fs/promises
 import { join } from 'node:path';
 import { BATCH_HEADER_BYTES, parseBatchHeader, type BatchHeader } from './batch-header.ts';
 import { OffsetIndex } from './offset-index.ts';
+import type { ReadArena } from './read-arena.ts';
 import { scanSegment, type ScanResult } from './segment-scan.ts';
 
 export function segmentName(baseOffset: bigint): string {
@@ -80,10 +81,13 @@ export class Segment {
     }
   }
 
-  /** Positioned read of up to `length` bytes at `position`, bounded by the segment size. */
-  async read(position: number, length: number): Promise<Buffer> {
+  /**
+   * Positioned read of up to `length` bytes at `position`, bounded by the segment size; into
+   * `arena` memory when given (see read-arena.ts for who may hold the view how long).
+   */
+  async read(position: number, length: number, arena?: ReadArena): Promise<Buffer> {
     const len = Math.max(0, Math.min(length, this.size - position));
-    const buf = Buffer.allocUnsafe(len);
+    const buf = arena === undefined ? Buffer.allocUnsafe(len) : arena.alloc(len);
     let done = 0;
     while (done < len) {
       const { bytesRead } = await this.fd.read(buf, done, len - done, position + done);
@@ -96,18 +100,19 @@ export class Segment {
   /**
    * Finds the batch containing `offset` and returns whole batches from it, up to maxBytes
    * but at least that one batch (KIP-74). pre: baseOffset <= offset < nextOffset.
-   * Usually one read: from the index entry, (maxBytes + 2 index intervals) bytes.
+   * Usually one read: from the index entry, (maxBytes + 2 index intervals) bytes. With an
+   * arena, the bytes past the returned batches go back to it.
    */
-  async readFrom(offset: bigint, maxBytes: number): Promise<Buffer> {
+  async readFrom(offset: bigint, maxBytes: number, arena?: ReadArena): Promise<Buffer> {
     let pos = this.index.floorPosition(Number(offset - this.baseOffset));
     const want = Math.max(maxBytes, BATCH_HEADER_BYTES) + 8192;
-    let buf = await this.read(pos, want);
+    let buf = await this.read(pos, want, arena);
     let at = 0;
     // Skip batches that end before `offset`.
     for (;;) {
       if (buf.length - at < BATCH_HEADER_BYTES) {
         pos += at;
-        buf = await this.read(pos, want);
+        buf = await this.read(pos, want, arena);
         at = 0;
         if (buf.length < BATCH_HEADER_BYTES) return Buffer.alloc(0);
       }
@@ -122,11 +127,12 @@ export class Segment {
       const total = buf.readInt32BE(end + 8) + 12;
       if (end > at && end + total - at > maxBytes) break;
       if (end + total > buf.length) {
-        if (end === at) return this.read(pos + at, total); // one batch bigger than the read window
+        if (end === at) return this.read(pos + at, total, arena); // one batch bigger than the read window
         break;
       }
       end += total;
     }
+    arena?.trim(buf, end);
     return buf.subarray(at, end);
   }
 
