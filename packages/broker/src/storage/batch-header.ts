@@ -6,7 +6,8 @@
  *  53 baseSequence i32 | 57 recordCount i32 | 61 records...
  * Pure: no I/O.
  */
-import { crc32c, readBatchHeader, verifyBatchCrc, BATCH_HEADER_SIZE, BATCH_LENGTH_PREFIX, CONTROL_FLAG, type RecordBatchHeader } from '@warmcast/kafka-protocol';
+import { crc32c, readBatchHeader, BATCH_HEADER_SIZE, BATCH_LENGTH_PREFIX, CONTROL_FLAG, type RecordBatchHeader } from '@warmcast/kafka-protocol';
+import { batchCrc } from './batch-crc.ts';
 import { StorageError } from './errors.ts';
 
 // Layout, parsing and CRC come from the codec (one implementation); this file keeps storage's
@@ -40,9 +41,10 @@ export function stampBatch(buf: Buffer, at: number, baseOffset: bigint): void {
 // checked against kafkajs's crc32C in test/storage/batch-header.test.ts).
 export { crc32c };
 
-/** CRC check of one whole batch at buf[at, at + totalBytes), in place (no subarray). */
+/** CRC check of one whole batch at buf[at, at + totalBytes): the stored CRC covers bytes 21..end. */
 export function batchCrcOk(buf: Buffer, at: number, h: BatchHeader): boolean {
-  return verifyBatchCrc(buf, at, at + h.totalBytes);
+  if (h.totalBytes < BATCH_HEADER_BYTES || at + h.totalBytes > buf.length) return false;
+  return batchCrc(buf, at + 21, at + h.totalBytes) === buf.readUInt32BE(at + 17);
 }
 
 /**
