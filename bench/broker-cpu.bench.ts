@@ -9,12 +9,13 @@
  *
  *   npx tsx bench/broker-cpu.bench.ts                                  # BENCH_MESSAGES=200000, BENCH_ROUNDS=3
  *   BENCH_BROKER_PROF=/tmp/prof npx tsx bench/broker-cpu.bench.ts      # + a CPU profile of the current broker
+ *   BENCH_BROKER_NODE_ARGS=--trace-gc BENCH_BROKER_LOG=/tmp/broker.log npx tsx bench/broker-cpu.bench.ts  # node flags for both brokers, their stdout to a file
  *   BENCH_BASELINE=/tmp/broker-old npx tsx bench/broker-cpu.bench.ts   # old vs new, alternated per round
  *     (BENCH_BASELINE: a copy of the repo with the previous broker and its own node_modules, see
  *     bench/broker-baseline.sh; both brokers run for the whole bench, the idle one costs ~0)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -42,7 +43,9 @@ function startBroker(root: string, dataDir: string, nodeArgs: string[] = []): Pr
   });
   return new Promise((resolve, reject) => {
     let out = '';
+    const log = process.env['BENCH_BROKER_LOG'];
     child.stdout!.on('data', (c: Buffer) => {
+      if (log !== undefined) appendFileSync(log, c);
       out += c.toString();
       const line = out.split('\n').find((l) => l.includes('"broker listening"'));
       if (line !== undefined) resolve({ child, port: (JSON.parse(line) as { port: number }).port });
@@ -228,8 +231,9 @@ async function main(): Promise<void> {
   try {
     // BENCH_BROKER_PROF=<dir>: the current broker writes a V8 CPU profile there at exit.
     const prof = process.env['BENCH_BROKER_PROF'];
+    const extraNode = (process.env['BENCH_BROKER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
     for (const v of variants) {
-      const nodeArgs = prof !== undefined && v.name === 'current' ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+      const nodeArgs = [...extraNode, ...(prof !== undefined && v.name === 'current' ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])];
       brokers.push({ name: v.name, ...await startBroker(v.root, join(dir, v.name), nodeArgs) });
     }
     // Round 0 warms up both brokers (JIT, page cache) and is not reported.
