@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { BrokerContext } from './context.ts';
 import { ReadArena } from '../storage/index.ts';
+import { FramePool } from './frame-pool.ts';
 import { FrameReader } from './frame-reader.ts';
 import type { RequestRouter } from './request-router.ts';
 
@@ -20,11 +21,14 @@ const PAUSE_ABOVE_BYTES = 64 * 1024 * 1024;
  * still in the socket's queue. A third request finding both busy reads into plain allocations.
  */
 const ARENAS = 2;
+const PRODUCE = 0;
 
 export class Connection {
   readonly id: number;
   private readonly socket: Socket;
   private readonly reader: FrameReader;
+  /** Joined Produce frames, reused once answered (frame-pool.ts). */
+  private readonly frames = new FramePool();
   private readonly queue: Buffer[] = [];
   private queuedBytes = 0;
   private running = false;
@@ -50,7 +54,7 @@ export class Connection {
   ) {
     this.id = id;
     this.socket = socket;
-    this.reader = new FrameReader(maxFrameBytes);
+    this.reader = new FrameReader(maxFrameBytes, this.frames);
     this.log = broker.log.child({ connectionId: id, remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}` });
     const onBrokerAbort = (): void => this.abort.abort();
     if (brokerSignal.aborted) this.abort.abort();
@@ -142,6 +146,10 @@ export class Connection {
           connectionId: this.id, remoteAddress: this.socket.remoteAddress ?? '127.0.0.1', signal: this.abort.signal,
           ...(arena === undefined ? {} : { readArena: arena }),
         });
+        // An answered Produce (or acks=0) is done with its frame: the handler awaited every
+        // append, each written or refused. Not after 'close': a handler that threw may have left
+        // appends queued that still read the frame.
+        if (outcome.apiKey === PRODUCE && outcome.kind !== 'close') this.frames.release(frame);
         if (this.closed) break;
         // Answered even while ending: this request was in flight when shutdown began.
         if (outcome.kind === 'response') this.write(outcome.chunks, arena);

@@ -2,7 +2,9 @@
  * Splits a TCP byte stream into Kafka request frames (int32 size, then that many bytes).
  * Chunks are kept as a list and joined once per frame, so a 1 MiB Produce arriving in 16 KiB
  * chunks costs one copy, and a chunk holding many small frames costs none (subarray views).
+ * Joined frames of 64 KiB and more come from the connection's FramePool (frame-pool.ts).
  */
+import { FramePool } from './frame-pool.ts';
 
 export type FrameResult =
   | { readonly kind: 'frame'; readonly frame: Buffer }
@@ -15,9 +17,11 @@ export class FrameReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private readonly maxFrameBytes: number;
+  private readonly pool: FramePool;
 
-  constructor(maxFrameBytes: number) {
+  constructor(maxFrameBytes: number, pool: FramePool = new FramePool(0)) {
     this.maxFrameBytes = maxFrameBytes;
+    this.pool = pool;
   }
 
   /** Bytes received but not yet returned as a frame. */
@@ -58,7 +62,7 @@ export class FrameReader {
       else this.chunks[0] = first.subarray(n);
       return first.subarray(0, n);
     }
-    const out = Buffer.allocUnsafe(n);
+    const out = this.pool.take(n);
     let copied = 0;
     while (copied < n) {
       const c = this.chunks[0]!;
