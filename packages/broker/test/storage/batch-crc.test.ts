@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { crc32c, encodeRecordBatch } from '@warmcast/kafka-protocol';
 import { batchCrc, crcImplementation } from '../../src/storage/batch-crc.ts';
 import { batchCrcOk, parseBatchHeader } from '../../src/storage/batch-header.ts';
@@ -27,5 +27,20 @@ describe('batch CRC-32C', () => {
     expect(batchCrcOk(buf, 3, h)).toBe(true);
     buf[3 + 200]! ^= 0x10;
     expect(batchCrcOk(buf, 3, h)).toBe(false);
+  });
+
+  it('falls back to the JS CRC with WARMCAST_BROKER_JS_CRC=1, with the same results', async () => {
+    vi.stubEnv('WARMCAST_BROKER_JS_CRC', '1');
+    vi.resetModules();
+    try {
+      const js = await import('../../src/storage/batch-crc.ts');
+      expect(js.crcImplementation).toBe('js');
+      const buf = Buffer.from('xx123456789');
+      expect(js.batchCrc(buf, 2, 11)).toBe(0xe3069283);
+      expect(js.batchCrc(buf, 0, 11)).toBe(batchCrc(buf, 0, 11));
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
   });
 });
